@@ -1,0 +1,85 @@
+import { AbilityBuilder, createMongoAbility, type ForcedSubject, type MongoAbility, type MongoQuery } from '@casl/ability';
+import { Role } from './roles';
+import type { Action, Subject } from './permissions';
+import { pathConditionsMatcher } from './path-operators';
+
+/** One grant as the ability needs it: the role and the materialised path of its unit. */
+export interface GrantScope {
+  role: Role;
+  unitPath: string;
+  teamId?: number | null;
+}
+
+export type AppAbility = MongoAbility<[Action, Subject | (ForcedSubject<Subject> & Record<string, unknown>)], MongoQuery>;
+type Builder = AbilityBuilder<AppAbility>;
+
+// Our path operators (path-operators.ts) are not in CASL's MongoQuery type; these build them typed once.
+const cond = (c: Record<string, unknown>): never => c as never;
+const under = (path: string): never => cond({ path: { $under: path } });
+const below = (path: string): never => cond({ path: { $below: path } });
+const over = (path: string): never => cond({ path: { $over: path } });
+
+/*
+ * Every rule of the product lives in this file. Objects are checked by the `path` of the unit they
+ * concern (a unit's own path, a campaign's scope unit, a quota's unit, a team's unit...), so the
+ * same rules run in memory (CASL) and in SQL (ability-to-sql.ts).
+ */
+
+function defineViewerRules({ can }: Builder, path: string): void {
+  can('read', ['Unit', 'Quota', 'Progress', 'Team'], under(path));
+  // A campaign is visible to everyone inside its scope and to leaders above it.
+  can('read', 'Campaign', under(path));
+  can('read', 'Campaign', over(path));
+}
+
+function defineOfficerRules(b: Builder, path: string): void {
+  defineViewerRules(b, path);
+  b.can('report', 'Progress', under(path));
+  b.can('manage', 'Team', under(path));
+}
+
+function defineAdminRules(b: Builder, path: string): void {
+  defineOfficerRules(b, path);
+  b.can(['create', 'update', 'move', 'retire', 'import'], 'Unit', below(path));
+  b.can(['create', 'update'], 'Campaign', under(path));
+  b.can('assign', 'Quota', below(path));
+  b.can(['read', 'create', 'update', 'grant'], 'Principal', under(path));
+  b.can('read', 'AuditEntry', under(path));
+}
+
+function defineTeamLeaderRules({ can }: Builder, path: string, teamId: number | null | undefined): void {
+  can('read', ['Unit', 'Progress'], under(path));
+  if (teamId != null) can('read', 'Team', cond({ id: teamId }));
+}
+
+export function defineAbility(grants: readonly GrantScope[]): AppAbility {
+  const b = new AbilityBuilder<AppAbility>(createMongoAbility);
+  if (grants.length > 0) b.can('read', 'Metric');
+  for (const g of grants) {
+    switch (g.role) {
+      case Role.SYSTEM_ADMIN:
+        b.can(['read', 'create', 'update', 'move', 'retire', 'import'], 'Unit');
+        b.can(['read', 'create', 'update', 'grant'], 'Principal');
+        b.can(['read', 'create'], 'Metric');
+        b.can(['read', 'create', 'update'], 'Campaign');
+        b.can(['read', 'assign'], 'Quota');
+        b.can(['read', 'report'], 'Progress');
+        b.can(['read', 'manage'], 'Team');
+        b.can('read', 'AuditEntry');
+        break;
+      case Role.ADMIN:
+        defineAdminRules(b, g.unitPath);
+        break;
+      case Role.OFFICER:
+        defineOfficerRules(b, g.unitPath);
+        break;
+      case Role.TEAM_LEADER:
+        defineTeamLeaderRules(b, g.unitPath, g.teamId);
+        break;
+      case Role.VIEWER:
+        defineViewerRules(b, g.unitPath);
+        break;
+    }
+  }
+  return b.build({ conditionsMatcher: pathConditionsMatcher });
+}

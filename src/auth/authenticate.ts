@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../config';
+import { UnauthenticatedError } from '../common/errors';
+import type { KeySet } from './keys';
+import { verifyAccessToken } from './tokens';
+import { Role } from './roles';
+import type { GrantScope } from './ability';
+
+export const API_KEY_PREFIX = 'p06_';
+
+export interface CurrentGrant extends GrantScope {
+  id: number;
+  unitId: number;
+}
+
+export interface CurrentPrincipal {
+  id: number;
+  kind: string;
+  displayName: string;
+  grants: CurrentGrant[];
+  sessionId?: string;
+  apiKeyId?: number;
+}
+
+interface Row {
+  id: number;
+  kind: string;
+  display_name: string;
+  grant_id: number | null;
+  role: Role | null;
+  unit_id: number | null;
+  unit_path: string | null;
+  team_id: number | null;
+  api_key_id?: number;
+  last_used_at?: Date | null;
+}
+
+const PRINCIPAL_COLUMNS = `p.id, p.kind, p.display_name, g.id as grant_id, g.role, g.unit_id, u.path::text as unit_path, g.team_id`;
+const GRANT_JOINS = `left join "grant" g on g.principal_id = p.id left join admin_unit u on u.id = g.unit_id`;
+
+export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/**
+ * Resolves the Authorization header to the principal and its *current* grants, in one statement,
+ * so a revoked grant, a disabled account or a revoked session stops working on the next request.
+ * No header: null (anonymous). A header that does not check out: UNAUTHENTICATED.
+ */
+export async function authenticate(
+  em: EntityManager,
+  keys: KeySet,
+  config: Config,
+  authorization: string | undefined,
+): Promise<CurrentPrincipal | null> {
+  if (!authorization) return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  if (!m) throw new UnauthenticatedError('The Authorization header must be "Bearer <token or API key>".');
+  const credential = m[1];
+  if (credential.startsWith(API_KEY_PREFIX)) return authenticateApiKey(em, credential);
+
+  const claims = await verifyAccessToken(keys, config, credential);
+  if (!claims) throw new UnauthenticatedError('The access token is invalid or expired.');
+  const rows: Row[] = await em.execute(
+    `select ${PRINCIPAL_COLUMNS}
+       from principal p
+       join refresh_session s on s.id = ? and s.principal_id = p.id and s.revoked_at is null and s.expires_at > now()
+       ${GRANT_JOINS}
+      where p.id = ? and p.status = 'ACTIVE'`,
+    [claims.sessionId, claims.principalId],
+  );
+  if (rows.length === 0) throw new UnauthenticatedError('The session has ended or the account is disabled.');
+  return { ...toPrincipal(rows), sessionId: claims.sessionId };
+}
+
+async function authenticateApiKey(em: EntityManager, credential: string): Promise<CurrentPrincipal> {
+  const parts = /^p06_([A-Za-z0-9]{8,32})_([A-Za-z0-9_-]{20,100})$/.exec(credential);
+  if (!parts) throw new UnauthenticatedError('The API key is invalid, revoked or expired.');
+  const rows: Row[] = await em.execute(
+    `select ${PRINCIPAL_COLUMNS}, k.id as api_key_id, k.last_used_at
+       from api_key k
+       join principal p on p.id = k.principal_id
+       ${GRANT_JOINS}
+      where k.key_id = ? and k.secret_hash = ? and k.revoked_at is null
+        and (k.expires_at is null or k.expires_at > now()) and p.status = 'ACTIVE'`,
+    [parts[1], sha256(parts[2])],
+  );
+  if (rows.length === 0) throw new UnauthenticatedError('The API key is invalid, revoked or expired.');
+  const apiKeyId = rows[0].api_key_id!;
+  const lastUsed = rows[0].last_used_at;
+  if (!lastUsed || Date.now() - new Date(lastUsed).getTime() > 60_000) {
+    await em.execute('update api_key set last_used_at = now() where id = ?', [apiKeyId]);
+  }
+  return { ...toPrincipal(rows), apiKeyId };
+}
+
+function toPrincipal(rows: Row[]): CurrentPrincipal {
+  const first = rows[0];
+  return {
+    id: first.id,
+    kind: first.kind,
+    displayName: first.display_name,
+    grants: rows
+      .filter((r) => r.grant_id !== null)
+      .map((r) => ({
+        id: r.grant_id!,
+        role: r.role!,
+        unitId: r.unit_id!,
+        unitPath: r.unit_path!,
+        teamId: r.team_id,
+      })),
+  };
+}

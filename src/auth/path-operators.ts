@@ -1,0 +1,36 @@
+import { buildMongoQueryMatcher } from '@casl/ability';
+import type { FieldCondition, JsInterpreter } from '@ucast/mongo2js';
+
+/**
+ * Two condition operators over ltree-like unit paths ("12.345.6789"), understood both by
+ * CASL's in-memory matcher (here) and by the SQL translator (ability-to-sql.ts):
+ *   { path: { $under: P } }  the unit P itself or anything in its subtree   (SQL: path <@ P)
+ *   { path: { $below: P } }  strictly inside P's subtree, P excluded          (SQL: path <@ P and path <> P)
+ *   { path: { $over: P } }   P itself or one of its ancestors                  (SQL: path @> P)
+ *                            (a campaign scoped to a province covers a commune officer there)
+ */
+const isUnder = (path: unknown, root: string): boolean =>
+  typeof path === 'string' && (path === root || path.startsWith(`${root}.`));
+
+const validatePath = (instruction: { name: string }, value: unknown): void => {
+  if (typeof value !== 'string' || !/^\d+(\.\d+)*$/.test(value)) {
+    throw new Error(`"${instruction.name}" expects a unit path like "1.23", got ${JSON.stringify(value)}`);
+  }
+};
+
+const $under = { type: 'field' as const, validate: validatePath };
+const $below = { type: 'field' as const, validate: validatePath };
+const $over = { type: 'field' as const, validate: validatePath };
+
+const under: JsInterpreter<FieldCondition<string>> = (node, object, { get }) => isUnder(get(object, node.field), node.value);
+const below: JsInterpreter<FieldCondition<string>> = (node, object, { get }) => {
+  const path = get(object, node.field);
+  return path !== node.value && isUnder(path, node.value);
+};
+
+const over: JsInterpreter<FieldCondition<string>> = (node, object, { get }) => {
+  const path = get(object, node.field);
+  return typeof path === 'string' && isUnder(node.value, path);
+};
+
+export const pathConditionsMatcher = buildMongoQueryMatcher({ $under, $below, $over }, { under, below, over });

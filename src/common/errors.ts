@@ -1,0 +1,100 @@
+import { GraphQLError } from 'graphql';
+
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'INTERNAL_SERVER_ERROR';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface InputProblem {
+  /** Path of the offending field inside the operation's arguments, e.g. ["input", "allocations", 3, "target"]. */
+  path: (string | number)[];
+  message: string;
+  /** 1-based row number for imports. */
+  row?: number;
+}
+
+/** A domain error: a stable code for programs, a message for people, a log level for us. */
+export abstract class AppError extends GraphQLError {
+  abstract readonly code: ErrorCode;
+  readonly logLevel: LogLevel = 'debug';
+  constructor(message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions });
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  readonly code = 'UNAUTHENTICATED';
+  constructor(message = 'Sign in first: send a valid access token or API key.') {
+    super(message, { code: 'UNAUTHENTICATED' });
+  }
+}
+
+export class ForbiddenError extends AppError {
+  readonly code = 'FORBIDDEN';
+  override readonly logLevel = 'info';
+  constructor(message = 'You are not allowed to do this.') {
+    super(message, { code: 'FORBIDDEN' });
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly code = 'NOT_FOUND';
+  constructor(what: string, id?: string) {
+    super(id ? `${what} ${id} was not found.` : `${what} was not found.`, { code: 'NOT_FOUND' });
+  }
+}
+
+export class BadUserInputError extends AppError {
+  readonly code = 'BAD_USER_INPUT';
+  readonly problems: InputProblem[];
+  constructor(message: string, problems: InputProblem[] = []) {
+    super(message, {
+      code: 'BAD_USER_INPUT',
+      fieldPaths: problems.map((p) => p.path.join('.')),
+      problems,
+    });
+    this.problems = problems;
+  }
+  static field(path: (string | number)[], message: string): BadUserInputError {
+    return new BadUserInputError(message, [{ path, message }]);
+  }
+}
+
+export class ConflictError extends AppError {
+  readonly code = 'CONFLICT';
+  override readonly logLevel = 'info';
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message, { code: 'CONFLICT', ...details });
+  }
+}
+
+export class RateLimitedError extends AppError {
+  readonly code = 'RATE_LIMITED';
+  override readonly logLevel = 'info';
+  constructor(retryAfterSeconds: number) {
+    super(`Too many requests. Retry after ${retryAfterSeconds} seconds.`, {
+      code: 'RATE_LIMITED',
+      retryAfterSeconds,
+    });
+  }
+}
+
+/** Collects problems so a service can report every bad field at once. */
+export class ProblemList {
+  readonly items: InputProblem[] = [];
+  add(path: (string | number)[], message: string, row?: number): void {
+    this.items.push(row === undefined ? { path, message } : { path, message, row });
+  }
+  get empty(): boolean {
+    return this.items.length === 0;
+  }
+  throwIfAny(summary = 'The input is invalid; nothing was changed.'): void {
+    if (!this.empty) throw new BadUserInputError(`${summary} ${this.items.slice(0, 5).map((p) => p.message).join(' ')}`.trim(), this.items);
+  }
+}

@@ -1,0 +1,101 @@
+import path from 'node:path';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface Config {
+  readonly env: NodeEnv;
+  readonly host: string;
+  readonly port: number;
+  /** Set: use that PostgreSQL server. Unset: start an embedded one in `dataDir`. */
+  readonly databaseUrl?: string;
+  readonly dataDir: string;
+  readonly embeddedPgPort: number;
+  readonly seedDemo: boolean;
+  readonly logLevel: string;
+  readonly maxPageSize: number;
+  readonly introspection: boolean;
+  readonly jwt: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTtlSeconds: number;
+    readonly refreshTtlSeconds: number;
+    /** PEM (PKCS#8) of the current signing key; generated into dataDir when unset. */
+    readonly privateKeyPem?: string;
+    /** JSON array of older public JWKs still accepted (each with a `kid`). */
+    readonly previousPublicKeys: readonly Record<string, unknown>[];
+  };
+  readonly dbPoolMax: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses the environment once; throws naming every bad variable. Nothing else reads process.env. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}=${raw} (expected an integer from ${min} to ${max})`);
+      return def;
+    }
+    return n;
+  };
+  const bool = (name: string, def: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return def;
+    if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+    problems.push(`${name}=${raw} (expected true or false)`);
+    return def;
+  };
+  const nodeEnv = (env.NODE_ENV ?? 'development') as NodeEnv;
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    problems.push(`NODE_ENV=${env.NODE_ENV} (expected development, production or test)`);
+  }
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL=<hidden> (expected a postgres:// or postgresql:// URL)');
+  }
+  let previousPublicKeys: Record<string, unknown>[] = [];
+  if (env.JWT_PREVIOUS_PUBLIC_KEYS) {
+    try {
+      const parsed: unknown = JSON.parse(env.JWT_PREVIOUS_PUBLIC_KEYS);
+      if (!Array.isArray(parsed) || parsed.some((k) => typeof k !== 'object' || !k || !('kid' in k))) throw new Error();
+      previousPublicKeys = parsed as Record<string, unknown>[];
+    } catch {
+      problems.push('JWT_PREVIOUS_PUBLIC_KEYS=<json> (expected a JSON array of public JWKs, each with a kid)');
+    }
+  }
+  const privateKeyPem = env.JWT_PRIVATE_KEY?.replace(/\\n/g, '\n') || undefined;
+  if (privateKeyPem && !privateKeyPem.includes('BEGIN PRIVATE KEY')) {
+    problems.push('JWT_PRIVATE_KEY=<hidden> (expected a PKCS#8 PEM private key)');
+  }
+  if (nodeEnv === 'production' && databaseUrl && !privateKeyPem) {
+    problems.push('JWT_PRIVATE_KEY is required in production with DATABASE_URL (keys must be shared by every instance)');
+  }
+  const config: Config = {
+    env: nodeEnv,
+    host: env.HOST || '0.0.0.0',
+    port: int('PORT', 4000, 0, 65535),
+    databaseUrl,
+    dataDir: path.resolve(env.DATA_DIR || '.data'),
+    embeddedPgPort: int('EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    seedDemo: bool('SEED_DEMO', !databaseUrl),
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    maxPageSize: int('MAX_PAGE_SIZE', 100, 1, 10000),
+    introspection: bool('GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
+    jwt: {
+      issuer: env.JWT_ISSUER || 'vneid-campaign-api',
+      audience: env.JWT_AUDIENCE || 'vneid-campaign-clients',
+      accessTtlSeconds: int('ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86400),
+      refreshTtlSeconds: int('REFRESH_TOKEN_TTL_SECONDS', 30 * 86400, 60, 365 * 86400),
+      privateKeyPem,
+      previousPublicKeys,
+    },
+    dbPoolMax: int('DB_POOL_MAX', 10, 1, 200),
+  };
+  if (problems.length) throw new Error(`Invalid environment variables: ${problems.join(', ')}`);
+  return Object.freeze(config);
+}

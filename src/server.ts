@@ -1,0 +1,219 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { ApolloServer, HeaderMap, type GraphQLRequestContext } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { Context } from './context';
+import type { KeySet } from './auth/keys';
+import { AppError } from './common/errors';
+import { authenticate } from './auth/authenticate';
+import { defineAbility } from './auth/ability';
+import { requestScope } from './db/request-scope';
+import { setMaxPageSize } from './common/pagination';
+
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Codes of errors the GraphQL layer itself raises about the request; safe to pass through. */
+const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
+
+export interface HttpServerDeps {
+  config: Config;
+  orm: MikroORM;
+  keys: KeySet;
+  schema: GraphQLSchema;
+  log: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), stops Apollo. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export function formatError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const requestId = requestScope.getStore()?.requestId;
+    if (original instanceof AppError) {
+      if (original.logLevel !== 'debug') log[original.logLevel]({ requestId, code: original.code, msg: original.message }, 'request refused');
+      return { ...formatted, extensions: { ...original.extensions, code: original.code, requestId } };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && PASS_THROUGH.has(code) && !(original instanceof Error && original.constructor.name !== 'GraphQLError' && code === 'INTERNAL_SERVER_ERROR')) {
+      const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions: { ...extensions, requestId } };
+    }
+    log.error({ requestId, err: original }, 'unexpected error');
+    return {
+      message: `Internal server error. Quote request id ${requestId} when reporting it.`,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+    };
+  };
+}
+
+export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServer> {
+  const { config, orm, keys, schema, log } = deps;
+  setMaxPageSize(config.maxPageSize);
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    csrfPrevention: true,
+    formatError: formatError(log),
+    plugins: [
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ response }: GraphQLRequestContext<Context>) {
+              const scope = requestScope.getStore();
+              if (response.body?.kind === 'single' && scope) {
+                response.body.singleResult.extensions = {
+                  ...response.body.singleResult.extensions,
+                  requestId: scope.requestId,
+                  ...(config.env !== 'production' ? { sqlStatements: scope.sqlStatements } : {}),
+                };
+              }
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  let inFlight = 0;
+  let draining = false;
+  const idle: (() => void)[] = [];
+
+  const buildContext = async (req: http.IncomingMessage, requestId: string): Promise<Context> => {
+    const em = orm.em.fork() as Context['em'];
+    const principal = await authenticate(em, keys, config, req.headers.authorization);
+    const reqLog = log.child({ requestId, principalId: principal?.id });
+    return {
+      requestId,
+      em,
+      principal,
+      ability: defineAbility(principal?.grants ?? []),
+      config,
+      keys,
+      log: reqLog,
+      ip: req.socket.remoteAddress ?? 'unknown',
+      loaderSets: new Map(),
+    };
+  };
+
+  const handleGraphql = async (req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> => {
+    const body = req.method === 'POST' ? await readBody(req) : undefined;
+    if (body === null) return send(res, 413, { errors: [{ message: `Request body larger than ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST' } }] });
+    let parsed: unknown;
+    if (body !== undefined) {
+      const type = req.headers['content-type'] ?? '';
+      if (!type.includes('application/json')) {
+        return send(res, 415, { errors: [{ message: 'Send GraphQL requests as application/json.', extensions: { code: 'BAD_REQUEST' } }] });
+      }
+      try {
+        parsed = body.length ? JSON.parse(body) : {};
+      } catch {
+        return send(res, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsed },
+      context: () => buildContext(req, requestId),
+    });
+    for (const [k, v] of result.headers) res.setHeader(k, v);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') res.end(result.body.string);
+    else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    const requestId = (typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID());
+    res.setHeader('x-request-id', requestId);
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('cache-control', 'no-store');
+    inFlight++;
+    res.on('close', () => {
+      inFlight--;
+      if (inFlight === 0) idle.splice(0).forEach((f) => f());
+    });
+    const path = (req.url ?? '/').split('?')[0];
+    requestScope.run({ requestId, sqlStatements: 0 }, async () => {
+      try {
+        if (path === '/graphql') return await handleGraphql(req, res, requestId);
+        if (path === '/healthz') return send(res, 200, { status: 'ok' });
+        if (path === '/readyz') {
+          if (draining) return send(res, 503, { status: 'draining' });
+          try {
+            await orm.em.getConnection().execute('select 1');
+            return send(res, 200, { status: 'ready' });
+          } catch {
+            return send(res, 503, { status: 'database unreachable' });
+          }
+        }
+        if (path === '/.well-known/jwks.json') {
+          res.setHeader('cache-control', 'public, max-age=300');
+          return send(res, 200, keys.jwks);
+        }
+        send(res, 404, { error: 'not found' });
+      } catch (err) {
+        log.error({ requestId, err }, 'request failed');
+        if (!res.headersSent) send(res, 500, { errors: [{ message: `Internal server error. Request id ${requestId}.`, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
+        else res.end();
+      }
+    });
+  });
+  server.keepAliveTimeout = 5000;
+
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const port = (server.address() as { port: number }).port;
+  const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  return {
+    url: `http://${shownHost}:${port}/graphql`,
+    port,
+    async close(graceMs = 10_000) {
+      draining = true;
+      server.close();
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([new Promise<void>((r) => idle.push(r)), new Promise((r) => setTimeout(r, graceMs))]);
+      }
+      server.closeAllConnections();
+      await apollo.stop();
+    },
+  };
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+/** Reads the body as UTF-8 text; null when it exceeds the limit. */
+function readBody(req: http.IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,91 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { UNIT_COLUMNS, type UnitRow } from './unit.repo';
+import type { UnitLevel } from './unit-level';
+
+/** Writes to admin_unit. Callers have checked jurisdiction on the units involved. */
+
+export interface NewUnit {
+  code: string;
+  name: string;
+  kind: string;
+  level: UnitLevel;
+  parent: UnitRow | null;
+  eligibleCitizens: number | null;
+  validFrom: string;
+}
+
+export async function insertUnit(em: EntityManager, u: NewUnit): Promise<UnitRow> {
+  const [row] = await em.execute<UnitRow[]>(
+    `with n as (select nextval(pg_get_serial_sequence('admin_unit', 'id'))::int as id),
+     u as (
+       insert into admin_unit (id, code, name, kind, level, parent_id, path, eligible_citizens, valid_from, created_at, updated_at)
+       select n.id, ?, ?, ?, ?, ?, (coalesce(?::text || '.', '') || n.id)::ltree, ?, ?, now(), now() from n
+       returning *)
+     select ${UNIT_COLUMNS} from u`,
+    [u.code, u.name, u.kind, u.level, u.parent?.id ?? null, u.parent?.path ?? null, u.eligibleCitizens, u.validFrom],
+  );
+  return row;
+}
+
+/** Hamlets have no national codes: derive `<commune code>-NN` from the next free number. */
+export async function nextHamletCode(em: EntityManager, commune: UnitRow): Promise<string> {
+  await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`hamlet-code:${commune.id}`]);
+  const [{ n }] = await em.execute(
+    `select coalesce(max(substring(code from '-(\\d+)$')::int), 0) + 1 as n from admin_unit where parent_id = ? and code like ?`,
+    [commune.id, `${commune.code}-%`],
+  );
+  return `${commune.code}-${String(n).padStart(2, '0')}`;
+}
+
+export async function updateUnitRow(
+  em: EntityManager,
+  id: number,
+  changes: { name?: string; kind?: string; eligibleCitizens?: number | null },
+): Promise<UnitRow> {
+  const sets: string[] = ['updated_at = now()'];
+  const bindings: unknown[] = [];
+  for (const [key, col] of [['name', 'name'], ['kind', 'kind'], ['eligibleCitizens', 'eligible_citizens']] as const) {
+    if (changes[key] !== undefined) {
+      sets.push(`${col} = ?`);
+      bindings.push(changes[key]);
+    }
+  }
+  const [row] = await em.execute<UnitRow[]>(`with u as (update admin_unit set ${sets.join(', ')} where id = ? returning *) select ${UNIT_COLUMNS} from u`, [
+    ...bindings,
+    id,
+  ]);
+  return row;
+}
+
+/** Re-parents a unit and rewrites the paths of its whole subtree in one statement. */
+export async function moveSubtree(em: EntityManager, unit: UnitRow, newParent: UnitRow): Promise<{ row: UnitRow; moved: number }> {
+  const newPath = `${newParent.path}.${unit.id}`;
+  const res: { n: number }[] = await em.execute(
+    `with moved as (
+       update admin_unit set
+         path = ?::ltree || subpath(path, nlevel(?::ltree)),
+         parent_id = case when id = ? then ? else parent_id end,
+         updated_at = now()
+       where path <@ ?::ltree returning 1)
+     select count(*)::int as n from moved`,
+    [newPath, unit.path, unit.id, newParent.id, unit.path],
+  );
+  const [row] = await em.execute<UnitRow[]>(`select ${UNIT_COLUMNS} from admin_unit u where u.id = ?`, [unit.id]);
+  return { row, moved: res[0].n };
+}
+
+export async function activeChildCount(em: EntityManager, id: number): Promise<number> {
+  const [{ n }] = await em.execute('select count(*)::int as n from admin_unit where parent_id = ? and valid_to is null', [id]);
+  return n;
+}
+
+export async function retireUnits(em: EntityManager, unit: UnitRow, validTo: string, cascade: boolean): Promise<{ row: UnitRow; retired: number }> {
+  const res: { n: number }[] = await em.execute(
+    `with r as (update admin_unit set valid_to = ?, updated_at = now()
+       where ${cascade ? 'path <@ ?::ltree' : 'id = ?'} and valid_to is null returning 1)
+     select count(*)::int as n from r`,
+    [validTo, cascade ? unit.path : unit.id],
+  );
+  const [row] = await em.execute<UnitRow[]>(`select ${UNIT_COLUMNS} from admin_unit u where u.id = ?`, [unit.id]);
+  return { row, retired: res[0].n };
+}

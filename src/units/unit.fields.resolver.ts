@@ -1,0 +1,44 @@
+import { Arg, Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { loaders } from '../context';
+import { toConnection, toPage } from '../common/pagination';
+import { ChildrenArgs } from './unit.inputs';
+import { UnitLevel } from './unit-level';
+import { createUnitLoaders } from './unit.loaders';
+import { Unit, UnitConnection, UnitRef } from './unit.types';
+
+@Resolver(() => Unit)
+export class UnitFieldsResolver {
+  @FieldResolver(() => UnitRef, { nullable: true, description: 'The parent unit (identity only); null for a province.' })
+  async parent(@Ctx() ctx: Context, @Root() unit: Unit): Promise<UnitRef | null> {
+    if (unit.parentId === null) return null;
+    const row = await loaders(ctx, createUnitLoaders).identity.load(unit.parentId);
+    return row && UnitRef.from(row);
+  }
+
+  @FieldResolver(() => [UnitRef], { description: 'Ancestors from the province down to the parent (identity only, for breadcrumbs).' })
+  async ancestors(@Ctx() ctx: Context, @Root() unit: Unit): Promise<UnitRef[]> {
+    const ids = unit.path.split('.').slice(0, -1).map(Number);
+    const rows = await loaders(ctx, createUnitLoaders).identity.loadMany(ids);
+    return rows.flatMap((r) => (r && !(r instanceof Error) ? [UnitRef.from(r)] : []));
+  }
+
+  @FieldResolver(() => UnitConnection, { description: 'Direct children in your jurisdiction, ordered by code.' })
+  async children(@Ctx() ctx: Context, @Root() unit: Unit, @Args() args: ChildrenArgs) {
+    const page = toPage(args);
+    const l = loaders(ctx, createUnitLoaders);
+    const level = args.level ?? null;
+    const includeRetired = args.includeRetired ?? false;
+    const rows = await l.childPage(level, includeRetired, page).load(unit.dbId);
+    return toConnection(rows.map(Unit.from), page, () => l.childCount(level, includeRetired).load(unit.dbId));
+  }
+
+  @FieldResolver(() => Int, { description: 'Active units below this one (optionally only those of one level).' })
+  descendantCount(
+    @Ctx() ctx: Context,
+    @Root() unit: Unit,
+    @Arg('level', () => UnitLevel, { nullable: true }) level: UnitLevel | null,
+  ): Promise<number> {
+    return loaders(ctx, createUnitLoaders).descendantCount(level ?? null).load({ id: unit.dbId, path: unit.path });
+  }
+}

@@ -1,0 +1,68 @@
+import os from 'node:os';
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { loadConfig } from '../../src/config';
+import { createApp, type App } from '../../src/app';
+
+export interface TestApp {
+  app: App;
+  /** GraphQL endpoint. */
+  url: string;
+  /** Base URL (for /healthz, /readyz, /.well-known/jwks.json). */
+  base: string;
+  dbUrl: string;
+  /** Direct SQL on the test database, for arranging data and checking what was (not) written. */
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+function adminUrl(): string {
+  const url = process.env.TEST_PG_ADMIN_URL;
+  if (!url) throw new Error('TEST_PG_ADMIN_URL is not set: run the tests through jest (global setup starts PostgreSQL).');
+  return url;
+}
+
+export function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+/** A fresh database for one test file, migrated by the app itself, and the API serving it on a free port. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dbName = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl() });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`);
+  await admin.end();
+  const dbUrl = withDatabase(adminUrl(), dbName);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vneid-test-app-'));
+  const config = loadConfig({
+    NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, DATABASE_URL: dbUrl,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+  const app = await createApp(config, dbUrl);
+  const client = new Client({ connectionString: dbUrl });
+  await client.connect();
+  return {
+    app,
+    url: app.url,
+    base: app.url.replace(/\/graphql$/, ''),
+    dbUrl,
+    async sql<T>(text: string, params: unknown[] = []) {
+      return (await client.query(text, params)).rows as T[];
+    },
+    async close() {
+      await client.end();
+      await app.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      const a = new Client({ connectionString: adminUrl() });
+      await a.connect();
+      await a.query(`drop database if exists ${dbName} with (force)`);
+      await a.end();
+    },
+  };
+}
