@@ -6,11 +6,12 @@ import { NodeResolver } from './common/node.resolver';
 import { DateScalar, DateTimeScalar } from './common/scalars';
 import { UnitResolver } from './units/unit.resolver';
 import { UnitFieldsResolver } from './units/unit.fields.resolver';
+import { MetricResolver } from './metrics/metric.resolver';
 import './units/unit.node';
 
 /** Every resolver class of the API; a feature adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [NodeResolver, UnitResolver, UnitFieldsResolver];
+export const resolvers: NonEmptyArray<Function> = [NodeResolver, UnitResolver, UnitFieldsResolver, MetricResolver];
 
 export async function createSchema(): Promise<GraphQLSchema> {
   return buildSchema({

@@ -1,0 +1,33 @@
+import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+import { MetricGroup } from './metric-group';
+import { UnitLevel } from '../units/unit-level';
+
+/** What units report: the catalogue. Codes are stable once used (reports and quotas refer to them). */
+@Entity({ tableName: 'metric' })
+export class Metric {
+  @PrimaryKey({ columnType: 'text' })
+  code!: string;
+
+  @Property({ columnType: 'text' })
+  nameVi!: string;
+
+  @Property({ columnType: 'text' })
+  nameEn!: string;
+
+  @Property({ columnType: 'text', default: '' })
+  description: string = '';
+
+  @Enum({ items: () => MetricGroup, columnType: 'text' })
+  group!: MetricGroup;
+
+  /** The level whose units report it (rollups sum them upwards). */
+  @Enum({ items: () => UnitLevel, columnType: 'text', default: 'HAMLET' })
+  reportingLevel: UnitLevel = UnitLevel.HAMLET;
+
+  /** Position in the account pipeline (collected 1 ≥ approved 2 ≥ activated 3); null outside it. */
+  @Property({ columnType: 'integer', nullable: true })
+  pipelineOrder?: number | null;
+
+  @Property({ columnType: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}

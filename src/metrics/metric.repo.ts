@@ -1,0 +1,14 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { MetricRow } from './metric.types';
+
+const COLUMNS = `code, name_vi as "nameVi", name_en as "nameEn", description, "group", reporting_level as "reportingLevel", pipeline_order as "pipelineOrder"`;
+
+/** The catalogue is public to every signed-in principal: no jurisdiction applies. */
+export async function allMetrics(em: EntityManager): Promise<MetricRow[]> {
+  return em.execute<MetricRow[]>(`select ${COLUMNS} from metric order by "group", pipeline_order nulls last, code`);
+}
+
+export async function metricsByCodes(em: EntityManager, codes: readonly string[]): Promise<MetricRow[]> {
+  if (codes.length === 0) return [];
+  return em.execute<MetricRow[]>(`select ${COLUMNS} from metric where code in (${codes.map(() => '?').join(',')})`, [...codes]);
+}
