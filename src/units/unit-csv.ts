@@ -25,7 +25,7 @@ export function kindFromType(type: string): string {
 }
 
 function kindFromName(name: string): string {
-  const m = /^(Thành phố|Tỉnh|Huyện|Quận|Thị xã|Xã|Phường|Thị trấn|Đặc khu)\b/i.exec(name);
+  const m = /^(Thành phố|Tỉnh|Huyện|Quận|Thị xã|Xã|Phường|Thị trấn|Đặc khu)(?=\s|$)/iu.exec(name);
   return m ? m[1].toLowerCase() : '';
 }
 

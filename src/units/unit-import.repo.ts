@@ -33,9 +33,13 @@ export async function existingByCodes(em: EntityManager, codes: string[]): Promi
   return map;
 }
 
-/** Inserts new units level by level (parents first), then derives their paths from their parents'. */
+/**
+ * Inserts new units level by level (a statement does not see rows it inserts itself, so parents
+ * must be in before their children are matched to them), then derives paths from the parents'.
+ */
 export async function insertUnitsBulk(em: EntityManager, units: CsvUnit[], validFrom: string): Promise<void> {
-  for (const part of chunks(units)) {
+  const levels = [...new Set(units.map((u) => u.level))];
+  for (const part of levels.flatMap((level) => chunks(units.filter((u) => u.level === level)))) {
     await em.execute(
       `insert into admin_unit (code, name, kind, level, parent_id, path, valid_from, created_at, updated_at)
        select v.code, v.name, v.kind, v.level, p.id, '0', ?::date, now(), now()

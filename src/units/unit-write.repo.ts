@@ -63,12 +63,12 @@ export async function moveSubtree(em: EntityManager, unit: UnitRow, newParent: U
   const res: { n: number }[] = await em.execute(
     `with moved as (
        update admin_unit set
-         path = ?::ltree || subpath(path, nlevel(?::ltree)),
+         path = case when path = ?::ltree then ?::ltree else ?::ltree || subpath(path, nlevel(?::ltree)) end,
          parent_id = case when id = ? then ? else parent_id end,
          updated_at = now()
        where path <@ ?::ltree returning 1)
      select count(*)::int as n from moved`,
-    [newPath, unit.path, unit.id, newParent.id, unit.path],
+    [unit.path, newPath, newPath, unit.path, unit.id, newParent.id, unit.path],
   );
   const [row] = await em.execute<UnitRow[]>(`select ${UNIT_COLUMNS} from admin_unit u where u.id = ?`, [unit.id]);
   return { row, moved: res[0].n };
