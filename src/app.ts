@@ -18,10 +18,38 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** Waits for the database with exponential backoff, then fails with a message that says what to fix. */
+async function connectWithRetry(databaseUrl: string, config: Config, log: Logger): Promise<MikroORM> {
+  const where = (() => {
+    try {
+      const u = new URL(databaseUrl);
+      return `${u.hostname}:${u.port || 5432}/${u.pathname.slice(1)}`;
+    } catch {
+      return 'DATABASE_URL';
+    }
+  })();
+  for (let attempt = 1; ; attempt++) {
+    let orm: MikroORM | undefined;
+    try {
+      orm = await openOrm(databaseUrl, config.dbPoolMax);
+      await orm.em.getConnection().execute('select 1');
+      return orm;
+    } catch (e) {
+      await orm?.close(true).catch(() => {});
+      if (attempt >= config.dbConnectAttempts) {
+        throw new Error(`Cannot reach PostgreSQL at ${where} after ${attempt} attempts (${(e as Error).message.split('\n')[0]}). Check DATABASE_URL and that the server is running and accepts connections.`);
+      }
+      const delay = Math.min(500 * 2 ** (attempt - 1), 5000);
+      log.warn({ attempt, delayMs: delay, where }, 'database not reachable yet; retrying');
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
 /** Opens the database (migrating it), and serves the API. Used by main.ts and by the tests. */
 export async function createApp(config: Config, databaseUrl: string): Promise<App> {
   const log = createLogger(config.logLevel);
-  const orm = await openOrm(databaseUrl, config.dbPoolMax);
+  const orm = await connectWithRetry(databaseUrl, config, log);
   let server: RunningServer | undefined;
   try {
     const applied = await migrate(orm);

@@ -25,6 +25,20 @@ export interface Config {
     readonly previousPublicKeys: readonly Record<string, unknown>[];
   };
   readonly dbPoolMax: number;
+  /** How many times to try reaching the database at start (with backoff) before giving up. */
+  readonly dbConnectAttempts: number;
+  readonly limits: {
+    readonly maxDepth: number;
+    readonly maxAliases: number;
+    readonly maxCost: number;
+    readonly maxTokens: number;
+    readonly maxBodyBytes: number;
+  };
+  /** Origins allowed to call the API from a browser (CORS); empty: none. */
+  readonly corsOrigins: readonly string[];
+  /** Serve Prometheus metrics at /metrics (protect it with METRICS_TOKEN or keep the port internal). */
+  readonly metricsEnabled: boolean;
+  readonly metricsToken?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -95,6 +109,17 @@ export function loadConfig(env: Env = process.env): Config {
       previousPublicKeys,
     },
     dbPoolMax: int('DB_POOL_MAX', 10, 1, 200),
+    dbConnectAttempts: int('DB_CONNECT_ATTEMPTS', 8, 1, 100),
+    limits: {
+      maxDepth: int('MAX_QUERY_DEPTH', 12, 2, 100),
+      maxAliases: int('MAX_QUERY_ALIASES', 30, 0, 1000),
+      maxCost: int('MAX_QUERY_COST', 20000, 10, 10_000_000),
+      maxTokens: int('MAX_QUERY_TOKENS', 5000, 100, 1_000_000),
+      maxBodyBytes: int('MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    },
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    metricsEnabled: bool('METRICS_ENABLED', true),
+    metricsToken: env.METRICS_TOKEN || undefined,
   };
   if (problems.length) throw new Error(`Invalid environment variables: ${problems.join(', ')}`);
   return Object.freeze(config);

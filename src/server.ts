@@ -13,8 +13,11 @@ import { authenticate } from './auth/authenticate';
 import { defineAbility } from './auth/ability';
 import { requestScope } from './db/request-scope';
 import { setMaxPageSize } from './common/pagination';
+import { aliasLimit, costLimitPlugin, depthLimit } from './common/query-limits';
+import { createMetrics } from './observability/metrics';
+import { requestLogPlugin } from './observability/request-log.plugin';
+import { applyCors, securityHeaders } from './http-headers';
 
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** Codes of errors the GraphQL layer itself raises about the request; safe to pass through. */
 const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
 
@@ -39,7 +42,8 @@ export function formatError(log: Logger) {
     const requestId = requestScope.getStore()?.requestId;
     if (original instanceof AppError) {
       if (original.logLevel !== 'debug') log[original.logLevel]({ requestId, code: original.code, msg: original.message }, 'request refused');
-      return { ...formatted, extensions: { ...original.extensions, code: original.code, requestId } };
+      const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
+      return { ...formatted, extensions: { ...extensions, code: original.code, requestId } };
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PASS_THROUGH.has(code) && !(original instanceof Error && original.constructor.name !== 'GraphQLError' && code === 'INTERNAL_SERVER_ERROR')) {
@@ -47,6 +51,14 @@ export function formatError(log: Logger) {
       return { ...formatted, extensions: { ...extensions, requestId } };
     }
     log.error({ requestId, err: original }, 'unexpected error');
+    if (isDatabaseUnavailable(original)) {
+      return {
+        message: `The database is unavailable; retry shortly. Request id ${requestId}.`,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'INTERNAL_SERVER_ERROR', requestId, retryable: true },
+      };
+    }
     return {
       message: `Internal server error. Quote request id ${requestId} when reporting it.`,
       locations: formatted.locations,
@@ -56,17 +68,31 @@ export function formatError(log: Logger) {
   };
 }
 
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '55000']);
+const UNAVAILABLE_MESSAGE = /Connection terminated|ECONNREFUSED|Timeout acquiring a connection|not currently accepting connections|terminating connection/;
+
+function isDatabaseUnavailable(e: unknown): boolean {
+  const err = e as { code?: string; sqlState?: string; cause?: { code?: string }; message?: string };
+  const codes = [err?.code, err?.sqlState, err?.cause?.code].filter((c): c is string => typeof c === 'string');
+  return codes.some((c) => UNAVAILABLE_CODES.has(c)) || UNAVAILABLE_MESSAGE.test(err?.message ?? '');
+}
+
 export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServer> {
   const { config, orm, keys, schema, log } = deps;
   setMaxPageSize(config.maxPageSize);
+  const metrics = createMetrics(orm);
   const apollo = new ApolloServer<Context>({
     schema,
+    validationRules: [depthLimit(config.limits.maxDepth), aliasLimit(config.limits.maxAliases)],
+    parseOptions: { maxTokens: config.limits.maxTokens },
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: !config.introspection,
     csrfPrevention: true,
     formatError: formatError(log),
     plugins: [
+      costLimitPlugin(schema, config.limits.maxCost),
+      requestLogPlugin(log, metrics),
       {
         async requestDidStart() {
           return {
@@ -109,8 +135,10 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
   };
 
   const handleGraphql = async (req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> => {
-    const body = req.method === 'POST' ? await readBody(req) : undefined;
-    if (body === null) return send(res, 413, { errors: [{ message: `Request body larger than ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST' } }] });
+    const body = req.method === 'POST' ? await readBody(req, config.limits.maxBodyBytes) : undefined;
+    if (body === null) {
+      return send(res, 413, { errors: [{ message: `Request body larger than ${config.limits.maxBodyBytes} bytes (MAX_BODY_BYTES).`, extensions: { code: 'BAD_REQUEST', limit: 'maxBodyBytes' } }] });
+    }
     let parsed: unknown;
     if (body !== undefined) {
       const type = req.headers['content-type'] ?? '';
@@ -122,6 +150,10 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
       } catch {
         return send(res, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
       }
+    }
+    if (body !== undefined && body.includes('\\u0000')) {
+      // PostgreSQL text cannot hold NUL; refuse it at the door rather than fail deep inside.
+      return send(res, 400, { errors: [{ message: 'Strings must not contain NUL (\\u0000) characters.', extensions: { code: 'BAD_USER_INPUT' } }] });
     }
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
@@ -142,8 +174,8 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
   const server = http.createServer((req, res) => {
     const requestId = (typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID());
     res.setHeader('x-request-id', requestId);
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('cache-control', 'no-store');
+    securityHeaders(res, config);
+    if (!applyCors(req, res, config)) return;
     inFlight++;
     res.on('close', () => {
       inFlight--;
@@ -162,6 +194,16 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
           } catch {
             return send(res, 503, { status: 'database unreachable' });
           }
+        }
+        if (path === '/metrics' && config.metricsEnabled) {
+          const remote = req.socket.remoteAddress ?? '';
+          const authorised = config.metricsToken
+            ? req.headers.authorization === `Bearer ${config.metricsToken}`
+            : remote === '127.0.0.1' || remote === '::1' || remote === '::ffff:127.0.0.1';
+          if (!authorised) return send(res, 403, { error: 'metrics are served to loopback or with METRICS_TOKEN only' });
+          res.setHeader('content-type', metrics.registry.contentType);
+          res.end(await metrics.registry.metrics());
+          return;
         }
         if (path === '/.well-known/jwks.json') {
           res.setHeader('cache-control', 'public, max-age=300');
@@ -203,14 +245,14 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 }
 
 /** Reads the body as UTF-8 text; null when it exceeds the limit. */
-function readBody(req: http.IncomingMessage): Promise<string | null> {
+function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
+      if (size > maxBytes) tooLarge = true;
       else chunks.push(c);
     });
     req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));

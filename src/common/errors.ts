@@ -31,7 +31,7 @@ export abstract class AppError extends GraphQLError {
 export class UnauthenticatedError extends AppError {
   readonly code = 'UNAUTHENTICATED';
   constructor(message = 'Sign in first: send a valid access token or API key.') {
-    super(message, { code: 'UNAUTHENTICATED' });
+    super(message, { code: 'UNAUTHENTICATED', http: { status: 401 } });
   }
 }
 
@@ -81,6 +81,7 @@ export class RateLimitedError extends AppError {
     super(`Too many requests. Retry after ${retryAfterSeconds} seconds.`, {
       code: 'RATE_LIMITED',
       retryAfterSeconds,
+      http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
     });
   }
 }
