@@ -36,6 +36,8 @@ export interface Config {
   };
   /** Origins allowed to call the API from a browser (CORS); empty: none. */
   readonly corsOrigins: readonly string[];
+  /** Requests per minute, shared across instances (0 disables): per principal, per anonymous address, logins per address. */
+  readonly rateLimits: { readonly perPrincipal: number; readonly perAddress: number; readonly loginPerAddress: number; readonly flushMs: number; readonly windowSeconds: number };
   /** Serve Prometheus metrics at /metrics (protect it with METRICS_TOKEN or keep the port internal). */
   readonly metricsEnabled: boolean;
   readonly metricsToken?: string;
@@ -118,6 +120,13 @@ export function loadConfig(env: Env = process.env): Config {
       maxBodyBytes: int('MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     },
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    rateLimits: {
+      perPrincipal: int('RATE_LIMIT_PER_PRINCIPAL', 100_000, 0, 10_000_000),
+      perAddress: int('RATE_LIMIT_PER_ADDRESS', 600, 0, 10_000_000),
+      loginPerAddress: int('RATE_LIMIT_LOGIN_PER_ADDRESS', 30, 0, 100_000),
+      flushMs: int('RATE_LIMIT_FLUSH_MS', 1000, 10, 60_000),
+      windowSeconds: int('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
+    },
     metricsEnabled: bool('METRICS_ENABLED', true),
     metricsToken: env.METRICS_TOKEN || undefined,
   };

@@ -4,6 +4,7 @@ import type { Config } from './config';
 import type { AppAbility } from './auth/ability';
 import type { CurrentPrincipal } from './auth/authenticate';
 import type { KeySet } from './auth/keys';
+import type { RateLimiter } from './common/rate-limit';
 
 /** Built once per request and passed first to every service (see STYLE.md #1). */
 export interface Context {
@@ -17,6 +18,8 @@ export interface Context {
   readonly log: Logger;
   /** Client address, for rate limits and audit. */
   readonly ip: string;
+  /** Shared request counters (rate limits). */
+  readonly rateLimiter: RateLimiter;
   /** Per-request DataLoader sets, created lazily by feature (see loaders()). */
   readonly loaderSets: Map<unknown, unknown>;
 }

@@ -17,6 +17,8 @@ import { aliasLimit, costLimitPlugin, depthLimit } from './common/query-limits';
 import { createMetrics } from './observability/metrics';
 import { requestLogPlugin } from './observability/request-log.plugin';
 import { applyCors, securityHeaders } from './http-headers';
+import { RateLimiter } from './common/rate-limit';
+import { RateLimitedError } from './common/errors';
 
 /** Codes of errors the GraphQL layer itself raises about the request; safe to pass through. */
 const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
@@ -81,6 +83,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
   const { config, orm, keys, schema, log } = deps;
   setMaxPageSize(config.maxPageSize);
   const metrics = createMetrics(orm);
+  const rateLimiter = new RateLimiter(orm, log, config.rateLimits.windowSeconds, config.rateLimits.flushMs);
   const apollo = new ApolloServer<Context>({
     schema,
     validationRules: [depthLimit(config.limits.maxDepth), aliasLimit(config.limits.maxAliases)],
@@ -89,6 +92,8 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: !config.introspection,
     csrfPrevention: true,
+    // main.ts owns SIGINT/SIGTERM and drains requests before the database stops.
+    stopOnTerminationSignals: false,
     formatError: formatError(log),
     plugins: [
       costLimitPlugin(schema, config.limits.maxCost),
@@ -119,7 +124,13 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
 
   const buildContext = async (req: http.IncomingMessage, requestId: string): Promise<Context> => {
     const em = orm.em.fork() as Context['em'];
+    const ip = req.socket.remoteAddress ?? 'unknown';
     const principal = await authenticate(em, keys, config, req.headers.authorization);
+    const [key, limit] = principal ? [`p:${principal.id}`, config.rateLimits.perPrincipal] : [`ip:${ip}`, config.rateLimits.perAddress];
+    if (limit > 0) {
+      const decision = rateLimiter.hit(key, limit);
+      if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
+    }
     const reqLog = log.child({ requestId, principalId: principal?.id });
     return {
       requestId,
@@ -129,8 +140,9 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
       config,
       keys,
       log: reqLog,
-      ip: req.socket.remoteAddress ?? 'unknown',
+      ip,
       loaderSets: new Map(),
+      rateLimiter,
     };
   };
 
@@ -233,6 +245,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
         await Promise.race([new Promise<void>((r) => idle.push(r)), new Promise((r) => setTimeout(r, graceMs))]);
       }
       server.closeAllConnections();
+      await rateLimiter.close();
       await apollo.stop();
     },
   };

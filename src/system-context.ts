@@ -6,6 +6,7 @@ import { defineAbility } from './auth/ability';
 import { Role } from './auth/roles';
 import { createLogger } from './logger';
 import type { KeySet } from './auth/keys';
+import type { RateLimiter } from './common/rate-limit';
 
 /**
  * A context for command-line jobs (imports, seeding): SYSTEM_ADMIN powers, no principal id
@@ -22,5 +23,6 @@ export function systemContext(orm: MikroORM, config: Config): Context {
     log: createLogger(config.logLevel),
     ip: 'cli',
     loaderSets: new Map(),
+    rateLimiter: { hit: () => ({ allowed: true, retryAfterSeconds: 0 }) } as unknown as RateLimiter,
   };
 }

@@ -1,6 +1,6 @@
 import type { AuthChecker, MiddlewareFn } from 'type-graphql';
 import type { Context } from '../context';
-import { ForbiddenError, UnauthenticatedError } from '../common/errors';
+import { ForbiddenError, RateLimitedError, UnauthenticatedError } from '../common/errors';
 import type { Action, Permission, Subject } from './permissions';
 
 /** Operations anyone may call without credentials. Everything else needs a principal. */
@@ -24,6 +24,10 @@ export const RequireAuthentication: MiddlewareFn<Context> = ({ context, info }, 
   const root = info.parentType.name;
   if ((root === 'Query' || root === 'Mutation') && !context.principal && !PUBLIC_OPERATIONS.has(info.fieldName)) {
     throw new UnauthenticatedError();
+  }
+  if (root === 'Mutation' && info.fieldName === 'login' && context.config.rateLimits.loginPerAddress > 0) {
+    const decision = context.rateLimiter.hit(`login:${context.ip}`, context.config.rateLimits.loginPerAddress);
+    if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
   }
   return next();
 };

@@ -20,6 +20,16 @@ const PASSWORD = 'postgres';
 export async function startEmbeddedPostgres(dir: string, port: number, log: (msg: string) => void = () => {}): Promise<EmbeddedDatabase> {
   const clusterDir = path.resolve(dir);
   const fresh = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
+  const orphan = runningPostmaster(clusterDir);
+  if (orphan) {
+    // A server left running by a killed earlier run: adopt it rather than fail on the locked folder.
+    log(`reusing PostgreSQL already running on ${clusterDir} (pid ${orphan.pid}, port ${orphan.port})`);
+    return {
+      url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${orphan.port}/app`,
+      fresh: false,
+      stop: () => stopPid(orphan.pid),
+    };
+  }
   removeStalePid(clusterDir, log);
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
@@ -38,7 +48,11 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (msg
     fs.mkdirSync(path.dirname(clusterDir), { recursive: true });
     await pg.initialise();
   }
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (e) {
+    throw new Error(`Embedded PostgreSQL did not start in ${clusterDir} on port ${port}: ${String(e ?? 'unknown error')}. Is the port taken (EMBEDDED_PG_PORT)?`);
+  }
   if (fresh) await pg.createDatabase('app');
   let stopped = false;
   return {
@@ -50,6 +64,39 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (msg
       await pg.stop();
     },
   };
+}
+
+function runningPostmaster(clusterDir: string): { pid: number; port: number } | null {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return null;
+  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  try {
+    if (pid > 0 && port > 0) {
+      process.kill(pid, 0);
+      return { pid, port };
+    }
+  } catch {
+    // not running
+  }
+  return null;
+}
+
+async function stopPid(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGINT'); // fast shutdown
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** A postmaster.pid left by a killed run blocks the next start; remove it when its process is gone. */

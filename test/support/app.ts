@@ -45,18 +45,29 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const app = await createApp(config, dbUrl);
-  const client = new Client({ connectionString: dbUrl });
-  await client.connect();
+  // A direct connection for arranging and checking data; reopened if a test cuts the database off.
+  let client: Client | null = null;
+  const connection = async (): Promise<Client> => {
+    if (!client) {
+      const c = new Client({ connectionString: dbUrl });
+      c.on('error', () => {
+        if (client === c) client = null;
+      });
+      await c.connect();
+      client = c;
+    }
+    return client;
+  };
   return {
     app,
     url: app.url,
     base: app.url.replace(/\/graphql$/, ''),
     dbUrl,
     async sql<T>(text: string, params: unknown[] = []) {
-      return (await client.query(text, params)).rows as T[];
+      return (await (await connection()).query(text, params)).rows as T[];
     },
     async close() {
-      await client.end();
+      await client?.end().catch(() => {});
       await app.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
       const a = new Client({ connectionString: adminUrl() });
