@@ -25,6 +25,8 @@ export interface Config {
     readonly previousPublicKeys: readonly Record<string, unknown>[];
   };
   readonly dbPoolMax: number;
+  /** Extra wait per failed sign-in beyond the 5th within 15 minutes (capped at 5 attempts' worth). */
+  readonly loginFailureDelayMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -95,6 +97,7 @@ export function loadConfig(env: Env = process.env): Config {
       previousPublicKeys,
     },
     dbPoolMax: int('DB_POOL_MAX', 10, 1, 200),
+    loginFailureDelayMs: int('LOGIN_FAILURE_DELAY_MS', 1000, 0, 10_000),
   };
   if (problems.length) throw new Error(`Invalid environment variables: ${problems.join(', ')}`);
   return Object.freeze(config);

@@ -6,11 +6,19 @@ import { NodeResolver } from './common/node.resolver';
 import { DateScalar, DateTimeScalar } from './common/scalars';
 import { UnitResolver } from './units/unit.resolver';
 import { UnitFieldsResolver } from './units/unit.fields.resolver';
+import { SessionResolver } from './auth/session.resolver';
+import { PrincipalResolver } from './principals/principal.resolver';
+import { GrantFieldsResolver, PrincipalFieldsResolver } from './principals/principal.fields.resolver';
+import { AuditResolver } from './audit/audit.resolver';
 import './units/unit.node';
+import './principals/principal.node';
+import './audit/audit.node';
 
 /** Every resolver class of the API; a feature adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [NodeResolver, UnitResolver, UnitFieldsResolver];
+export const resolvers: NonEmptyArray<Function> = [
+  NodeResolver, UnitResolver, UnitFieldsResolver, SessionResolver, PrincipalResolver, PrincipalFieldsResolver, GrantFieldsResolver, AuditResolver,
+];
 
 export async function createSchema(): Promise<GraphQLSchema> {
   return buildSchema({

@@ -1,6 +1,7 @@
 import { AdminUnit } from '../units/unit.entity';
 import { ApiKey, Grant, Principal, RefreshSession } from '../auth/principal.entity';
 import { AuditEntry } from '../audit/audit.entity';
+import { LoginAttempt } from '../auth/login-attempt.entity';
 
 /** Every MikroORM entity, in one list for the ORM and the migration check. */
-export const entities = [AdminUnit, Principal, Grant, RefreshSession, ApiKey, AuditEntry];
+export const entities = [AdminUnit, Principal, Grant, RefreshSession, ApiKey, AuditEntry, LoginAttempt];
