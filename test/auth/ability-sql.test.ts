@@ -51,7 +51,7 @@ describe('Principal rules: in-memory matcher and SQL agree', () => {
       `select p.id, hu.path::text as "homePath", array(select gu.path::text from "grant" g left join admin_unit gu on gu.id = g.unit_id where g.principal_id = p.id) as "grantPaths"
          from principal p left join admin_unit hu on hu.id = p.home_unit_id order by p.id`,
     );
-    const inMemory = rows.filter((r) => ability.can('update', subject('Principal', { homePath: r.homePath, grantPaths: r.grantPaths }))).map((r) => r.id);
+    const inMemory = rows.filter((r) => ability.can('update', subject('Principal', { homePath: r.homePath, grantPaths: r.grantPaths } as Record<string, unknown>))).map((r) => r.id);
     expect(viaSql).toEqual(inMemory);
     if (name === 'VIEWER@P1') expect(inMemory).toEqual([]);
     if (name === 'SYSTEM_ADMIN') expect(inMemory).toHaveLength(rows.length);
@@ -60,7 +60,7 @@ describe('Principal rules: in-memory matcher and SQL agree', () => {
 
   it('$allUnder: empty lists qualify, national (null) entries never do', () => {
     const ability = defineAbility([{ role: Role.ADMIN, unitPath: '1' }]);
-    const can = (grantPaths: (string | null)[]) => ability.can('read', subject('Principal', { homePath: '1.2', grantPaths }));
+    const can = (grantPaths: (string | null)[]) => ability.can('read', subject('Principal', { homePath: '1.2', grantPaths } as Record<string, unknown>));
     expect(can([])).toBe(true);
     expect(can(['1', '1.2.3'])).toBe(true);
     expect(can(['1.2', '10'])).toBe(false);
