@@ -41,6 +41,8 @@ export interface Config {
   /** Serve Prometheus metrics at /metrics (protect it with METRICS_TOKEN or keep the port internal). */
   readonly metricsEnabled: boolean;
   readonly metricsToken?: string;
+  /** Extra wait per failed sign-in beyond the 5th within 15 minutes (capped at 5 attempts' worth). */
+  readonly loginFailureDelayMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -129,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     metricsEnabled: bool('METRICS_ENABLED', true),
     metricsToken: env.METRICS_TOKEN || undefined,
+    loginFailureDelayMs: int('LOGIN_FAILURE_DELAY_MS', 1000, 0, 10_000),
   };
   if (problems.length) throw new Error(`Invalid environment variables: ${problems.join(', ')}`);
   return Object.freeze(config);

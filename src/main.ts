@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   }
   try {
     app = await createApp(config, databaseUrl);
-    const demo = config.seedDemo ? await seedDemo(app.orm, app.config) : null;
+    const demo = config.seedDemo ? await seedDemo(app.orm, app.config, app.url) : null;
     console.log(`\nVNeID campaign API ready at ${app.url}`);
     if (demo) console.log(demo);
   } catch (e) {

@@ -7,11 +7,20 @@ import { DateScalar, DateTimeScalar } from './common/scalars';
 import { UnitResolver } from './units/unit.resolver';
 import { UnitFieldsResolver } from './units/unit.fields.resolver';
 import { MetricResolver } from './metrics/metric.resolver';
+import { SessionResolver } from './auth/session.resolver';
+import { PrincipalResolver } from './principals/principal.resolver';
+import { GrantFieldsResolver, PrincipalFieldsResolver } from './principals/principal.fields.resolver';
+import { AuditResolver } from './audit/audit.resolver';
 import './units/unit.node';
+import './principals/principal.node';
+import './audit/audit.node';
 
 /** Every resolver class of the API; a feature adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [NodeResolver, UnitResolver, UnitFieldsResolver, MetricResolver];
+export const resolvers: NonEmptyArray<Function> = [
+  NodeResolver, UnitResolver, UnitFieldsResolver, MetricResolver,
+  SessionResolver, PrincipalResolver, PrincipalFieldsResolver, GrantFieldsResolver, AuditResolver,
+];
 
 export async function createSchema(): Promise<GraphQLSchema> {
   return buildSchema({

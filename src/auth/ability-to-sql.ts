@@ -11,7 +11,10 @@ export interface SqlCondition {
 export const SQL_TRUE: SqlCondition = { sql: 'true', bindings: [] };
 export const SQL_FALSE: SqlCondition = { sql: 'false', bindings: [] };
 
-/** Maps the fields rules speak of (`path`, `id`, …) to SQL column expressions of the query at hand. */
+/**
+ * Maps the fields rules speak of (`path`, `id`, …) to SQL column expressions of the query at hand.
+ * List-valued fields (`grantPaths`) map to an expression of type ltree[].
+ */
 export type ColumnMap = Partial<Record<string, string>>;
 
 /**
@@ -60,6 +63,8 @@ function translateField(node: FieldCondition, columns: ColumnMap): SqlCondition 
       return { sql: `(${col} <@ ?::ltree and ${col} <> ?::ltree)`, bindings: [node.value, node.value] };
     case 'over':
       return { sql: `${col} @> ?::ltree`, bindings: [node.value] };
+    case 'allUnder':
+      return { sql: `not exists (select 1 from unnest(${col}) as _all(path) where _all.path is null or not (_all.path <@ ?::ltree))`, bindings: [node.value] };
     case 'eq':
       return { sql: `${col} = ?`, bindings: [node.value] };
     case 'in': {

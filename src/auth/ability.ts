@@ -3,10 +3,10 @@ import { Role } from './roles';
 import type { Action, Subject } from './permissions';
 import { pathConditionsMatcher } from './path-operators';
 
-/** One grant as the ability needs it: the role and the materialised path of its unit. */
+/** One grant as the ability needs it: the role and the materialised path of its unit (null: national SYSTEM_ADMIN). */
 export interface GrantScope {
   role: Role;
-  unitPath: string;
+  unitPath: string | null;
   teamId?: number | null;
 }
 
@@ -19,10 +19,18 @@ const under = (path: string): never => cond({ path: { $under: path } });
 const below = (path: string): never => cond({ path: { $below: path } });
 const over = (path: string): never => cond({ path: { $over: path } });
 
+/** Roles an ADMIN may give anywhere in its subtree; ADMIN itself only strictly below. */
+export const ROLES_ADMIN_GRANTS_UNDER = [Role.VIEWER, Role.OFFICER, Role.TEAM_LEADER];
+
 /*
  * Every rule of the product lives in this file. Objects are checked by the `path` of the unit they
  * concern (a unit's own path, a campaign's scope unit, a quota's unit, a team's unit...), so the
  * same rules run in memory (CASL) and in SQL (ability-to-sql.ts).
+ *
+ * Principals are checked by `homePath` (the path of their home unit) and `grantPaths` (the paths of
+ * all their grants, null for a national one): an ADMIN manages a principal only when both lie in its
+ * subtree, so nobody can edit (or even see) an account that holds power outside their reach.
+ * Grants are checked by `role` and `path` (of the unit granted at).
  */
 
 function defineViewerRules({ can }: Builder, path: string): void {
@@ -43,7 +51,9 @@ function defineAdminRules(b: Builder, path: string): void {
   b.can(['create', 'update', 'move', 'retire', 'import'], 'Unit', below(path));
   b.can(['create', 'update'], 'Campaign', under(path));
   b.can('assign', 'Quota', below(path));
-  b.can(['read', 'create', 'update', 'grant'], 'Principal', under(path));
+  b.can(['read', 'create', 'update', 'grant'], 'Principal', cond({ homePath: { $under: path }, grantPaths: { $allUnder: path } }));
+  b.can(['create', 'delete'], 'Grant', cond({ role: { $in: ROLES_ADMIN_GRANTS_UNDER }, path: { $under: path } }));
+  b.can(['create', 'delete'], 'Grant', cond({ role: Role.ADMIN, path: { $below: path } }));
   b.can('read', 'AuditEntry', under(path));
 }
 
@@ -56,10 +66,13 @@ export function defineAbility(grants: readonly GrantScope[]): AppAbility {
   const b = new AbilityBuilder<AppAbility>(createMongoAbility);
   if (grants.length > 0) b.can('read', 'Metric');
   for (const g of grants) {
+    if (g.unitPath === null && g.role !== Role.SYSTEM_ADMIN) continue;
+    const path = g.unitPath as string;
     switch (g.role) {
       case Role.SYSTEM_ADMIN:
         b.can(['read', 'create', 'update', 'move', 'retire', 'import'], 'Unit');
         b.can(['read', 'create', 'update', 'grant'], 'Principal');
+        b.can(['create', 'delete'], 'Grant');
         b.can(['read', 'create'], 'Metric');
         b.can(['read', 'create', 'update'], 'Campaign');
         b.can(['read', 'assign'], 'Quota');
@@ -68,16 +81,16 @@ export function defineAbility(grants: readonly GrantScope[]): AppAbility {
         b.can('read', 'AuditEntry');
         break;
       case Role.ADMIN:
-        defineAdminRules(b, g.unitPath);
+        defineAdminRules(b, path);
         break;
       case Role.OFFICER:
-        defineOfficerRules(b, g.unitPath);
+        defineOfficerRules(b, path);
         break;
       case Role.TEAM_LEADER:
-        defineTeamLeaderRules(b, g.unitPath, g.teamId);
+        defineTeamLeaderRules(b, path, g.teamId);
         break;
       case Role.VIEWER:
-        defineViewerRules(b, g.unitPath);
+        defineViewerRules(b, path);
         break;
     }
   }

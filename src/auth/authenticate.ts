@@ -11,13 +11,16 @@ export const API_KEY_PREFIX = 'p06_';
 
 export interface CurrentGrant extends GrantScope {
   id: number;
-  unitId: number;
+  /** Null for a national SYSTEM_ADMIN grant. */
+  unitId: number | null;
 }
 
 export interface CurrentPrincipal {
   id: number;
   kind: string;
   displayName: string;
+  username: string | null;
+  homePath: string | null;
   grants: CurrentGrant[];
   sessionId?: string;
   apiKeyId?: number;
@@ -27,6 +30,8 @@ interface Row {
   id: number;
   kind: string;
   display_name: string;
+  username: string | null;
+  home_path: string | null;
   grant_id: number | null;
   role: Role | null;
   unit_id: number | null;
@@ -36,7 +41,7 @@ interface Row {
   last_used_at?: Date | null;
 }
 
-const PRINCIPAL_COLUMNS = `p.id, p.kind, p.display_name, g.id as grant_id, g.role, g.unit_id, u.path::text as unit_path, g.team_id`;
+const PRINCIPAL_COLUMNS = `p.id, p.kind, p.display_name, p.username, (select hu.path::text from admin_unit hu where hu.id = p.home_unit_id) as home_path, g.id as grant_id, g.role, g.unit_id, u.path::text as unit_path, g.team_id`;
 const GRANT_JOINS = `left join "grant" g on g.principal_id = p.id left join admin_unit u on u.id = g.unit_id`;
 
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -99,13 +104,15 @@ function toPrincipal(rows: Row[]): CurrentPrincipal {
     id: first.id,
     kind: first.kind,
     displayName: first.display_name,
+    username: first.username,
+    homePath: first.home_path,
     grants: rows
       .filter((r) => r.grant_id !== null)
       .map((r) => ({
         id: r.grant_id!,
         role: r.role!,
-        unitId: r.unit_id!,
-        unitPath: r.unit_path!,
+        unitId: r.unit_id,
+        unitPath: r.unit_path,
         teamId: r.team_id,
       })),
   };

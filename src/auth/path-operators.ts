@@ -8,6 +8,10 @@ import type { FieldCondition, JsInterpreter } from '@ucast/mongo2js';
  *   { path: { $below: P } }  strictly inside P's subtree, P excluded          (SQL: path <@ P and path <> P)
  *   { path: { $over: P } }   P itself or one of its ancestors                  (SQL: path @> P)
  *                            (a campaign scoped to a province covers a commune officer there)
+ *   { grantPaths: { $allUnder: P } }  every path of a list lies in P's subtree; an empty list
+ *                            qualifies, a null entry (a national grant) never does.
+ *                            (SQL: not exists (select from unnest(list) where path is null or not path <@ P))
+ *                            Principals: "all its grants lie inside my unit".
  */
 const isUnder = (path: unknown, root: string): boolean =>
   typeof path === 'string' && (path === root || path.startsWith(`${root}.`));
@@ -21,6 +25,7 @@ const validatePath = (instruction: { name: string }, value: unknown): void => {
 const $under = { type: 'field' as const, validate: validatePath };
 const $below = { type: 'field' as const, validate: validatePath };
 const $over = { type: 'field' as const, validate: validatePath };
+const $allUnder = { type: 'field' as const, validate: validatePath };
 
 const under: JsInterpreter<FieldCondition<string>> = (node, object, { get }) => isUnder(get(object, node.field), node.value);
 const below: JsInterpreter<FieldCondition<string>> = (node, object, { get }) => {
@@ -33,4 +38,9 @@ const over: JsInterpreter<FieldCondition<string>> = (node, object, { get }) => {
   return typeof path === 'string' && isUnder(node.value, path);
 };
 
-export const pathConditionsMatcher = buildMongoQueryMatcher({ $under, $below, $over }, { under, below, over });
+const allUnder: JsInterpreter<FieldCondition<string>> = (node, object, { get }) => {
+  const paths = get(object, node.field);
+  return Array.isArray(paths) && paths.every((p) => isUnder(p, node.value));
+};
+
+export const pathConditionsMatcher = buildMongoQueryMatcher({ $under, $below, $over, $allUnder }, { under, below, over, allUnder });

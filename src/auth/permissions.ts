@@ -5,6 +5,8 @@
 export const PERMISSIONS = {
   Unit: ['read', 'create', 'update', 'move', 'retire', 'import'],
   Principal: ['read', 'create', 'update', 'grant'],
+  /** Which roles may be given (create) or taken away (delete) at which units: checked per grant. */
+  Grant: ['create', 'delete'],
   AuditEntry: ['read'],
   Campaign: ['read', 'create', 'update'],
   Quota: ['read', 'assign'],

@@ -55,7 +55,7 @@ export class Principal {
   updatedAt: Date = new Date();
 }
 
-/** A role at a unit (TEAM_LEADER grants also name a team). */
+/** A role at a unit (TEAM_LEADER grants also name a team). SYSTEM_ADMIN grants are national: no unit. */
 @Entity({ tableName: 'grant' })
 @Index({ name: 'grant_principal_id_index', properties: ['principal'] })
 @Index({ name: 'grant_unit_id_index', properties: ['unit'] })
@@ -69,8 +69,8 @@ export class Grant {
   @Property({ columnType: 'text' })
   role!: string;
 
-  @ManyToOne(() => AdminUnit, { deleteRule: 'restrict' })
-  unit!: AdminUnit;
+  @ManyToOne(() => AdminUnit, { deleteRule: 'restrict', nullable: true })
+  unit?: AdminUnit | null;
 
   /** For TEAM_LEADER grants: the team led (foreign key added with the teams feature). */
   @Property({ columnType: 'integer', nullable: true })

@@ -3,6 +3,7 @@ import { ApiKey, Grant, Principal, RefreshSession } from '../auth/principal.enti
 import { AuditEntry } from '../audit/audit.entity';
 import { Metric } from '../metrics/metric.entity';
 import { RateLimitCounter } from '../common/rate-limit.entity';
+import { LoginAttempt } from '../auth/login-attempt.entity';
 
 /** Every MikroORM entity, in one list for the ORM and the migration check. */
-export const entities = [AdminUnit, Principal, Grant, RefreshSession, ApiKey, AuditEntry, Metric, RateLimitCounter];
+export const entities = [AdminUnit, Principal, Grant, RefreshSession, ApiKey, AuditEntry, Metric, RateLimitCounter, LoginAttempt];

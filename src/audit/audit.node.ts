@@ -1,0 +1,4 @@
+import { registerNodeType } from '../common/node';
+import { findAuditEntry } from './audit.service';
+
+registerNodeType('AuditEntry', (ctx, id) => findAuditEntry(ctx, id));

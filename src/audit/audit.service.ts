@@ -1,0 +1,36 @@
+import type { Context } from '../context';
+import { BadUserInputError, NotFoundError } from '../common/errors';
+import { localIdOf } from '../common/global-id';
+import { scope } from '../common/scoped';
+import { toConnection, toPage } from '../common/pagination';
+import { findUnitRow } from '../units/unit.service';
+import * as repo from './audit.repo';
+import { AuditEntryNode, type AuditLogArgs } from './audit.types';
+
+/** Scoped by the entry's unit path: ADMINs read their subtree; SYSTEM_ADMIN reads all, entries without a unit included. */
+const readScope = (ctx: Context) => scope(ctx, 'read', 'AuditEntry', repo.auditColumns);
+
+export async function auditLog(ctx: Context, args: AuditLogArgs) {
+  const page = toPage(args);
+  let unitPath: string | null = null;
+  if (args.unitId) {
+    const id = localIdOf('Unit', args.unitId);
+    const unit = id === null ? null : await findUnitRow(ctx, id);
+    if (!unit) throw new NotFoundError('Unit (unitId)', args.unitId);
+    unitPath = unit.path;
+  }
+  let principalId: number | null = null;
+  if (args.principalId) {
+    principalId = localIdOf('Principal', args.principalId);
+    if (principalId === null) throw BadUserInputError.field(['principalId'], 'principalId is not a valid Principal id.');
+  }
+  const filter: repo.AuditFilter = { unitPath, action: args.action?.trim() || null, principalId, from: args.from, to: args.to };
+  const s = readScope(ctx);
+  const rows = await repo.listAudit(ctx.em, filter, page, s);
+  return toConnection(rows.map(AuditEntryNode.from), page, () => repo.countAudit(ctx.em, filter, s));
+}
+
+export async function findAuditEntry(ctx: Context, id: number): Promise<AuditEntryNode | null> {
+  const row = await repo.auditById(ctx.em, id, readScope(ctx));
+  return row && AuditEntryNode.from(row);
+}
