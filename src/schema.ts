@@ -7,11 +7,20 @@ import { DateScalar, DateTimeScalar } from './common/scalars';
 import { UnitResolver } from './units/unit.resolver';
 import { UnitFieldsResolver } from './units/unit.fields.resolver';
 import { MetricResolver } from './metrics/metric.resolver';
+import { CampaignResolver } from './campaigns/campaign.resolver';
+import { CampaignFieldsResolver } from './campaigns/campaign.fields.resolver';
+import { QuotaResolver } from './quotas/quota.resolver';
+import { UnitQuotaFieldsResolver } from './quotas/unit-quota.fields.resolver';
 import './units/unit.node';
+import './campaigns/campaign.node';
+import './quotas/quota.node';
 
 /** Every resolver class of the API; a feature adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [NodeResolver, UnitResolver, UnitFieldsResolver, MetricResolver];
+export const resolvers: NonEmptyArray<Function> = [
+  NodeResolver, UnitResolver, UnitFieldsResolver, MetricResolver,
+  CampaignResolver, CampaignFieldsResolver, QuotaResolver, UnitQuotaFieldsResolver,
+];
 
 export async function createSchema(): Promise<GraphQLSchema> {
   return buildSchema({

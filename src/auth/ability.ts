@@ -60,7 +60,7 @@ export function defineAbility(grants: readonly GrantScope[]): AppAbility {
       case Role.SYSTEM_ADMIN:
         b.can(['read', 'create', 'update', 'move', 'retire', 'import'], 'Unit');
         b.can(['read', 'create', 'update', 'grant'], 'Principal');
-        b.can(['read', 'create'], 'Metric');
+        b.can(['read', 'create', 'update'], 'Metric');
         b.can(['read', 'create', 'update'], 'Campaign');
         b.can(['read', 'assign'], 'Quota');
         b.can(['read', 'report'], 'Progress');
