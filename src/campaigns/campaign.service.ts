@@ -7,7 +7,7 @@ import { cleanText, requiredText } from '../common/text';
 import { writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
 import { metricsByCodes } from '../metrics/metric.repo';
-import { unitIdentitiesByIds, unitsByIds } from '../units/unit.repo';
+import { unitsByIds } from '../units/unit.repo';
 import { unitColumns } from '../units/unit.service';
 import { AllocationMode, CampaignStatus, CountingMode } from './campaign-enums';
 import * as repo from './campaign.repo';
@@ -41,8 +41,8 @@ export async function listCampaigns(ctx: Context, args: CampaignsArgs) {
   const filter: repo.CampaignFilter = { status: args.status ?? null, activeOn: args.activeOn ?? null };
   if (args.unitId != null) {
     const id = localIdOf('Unit', args.unitId);
-    // Identity only: the campaign scope still decides what is listed, so naming any unit reveals nothing.
-    const [unit] = id === null ? [] : await unitIdentitiesByIds(ctx.em, [id]);
+    // A unit you can see, or an ancestor of your jurisdiction (the units a campaign visible to you may be scoped at).
+    const [unit] = id === null ? [] : await unitsByIds(ctx.em, [id], scope(ctx, 'read', 'Campaign', { path: 'u.path', id: 'u.id' }));
     if (!unit) throw new NotFoundError('Unit (unitId)', args.unitId);
     filter.unitPath = unit.path;
   }

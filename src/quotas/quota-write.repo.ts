@@ -14,7 +14,10 @@ export async function lockAllocationGroup(em: EntityManager, campaignId: number,
   await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`quota:${campaignId}:${metric}:${parentId ?? 'top'}`]);
 }
 
-/** The parent's own target (null when it has none) and what its other children already hold, in one statement. */
+/**
+ * The parent's own target (null when it has none; its row is share-locked so the level above cannot change it
+ * mid-check) and what its other children already hold, in one statement.
+ */
 export async function parentBudget(
   em: EntityManager,
   campaignId: number,
@@ -23,7 +26,7 @@ export async function parentBudget(
   excludeUnitIds: number[],
 ): Promise<{ parentTarget: number | null; allocatedToOthers: number }> {
   const [row] = await em.execute<{ parentTarget: number | null; allocatedToOthers: number }[]>(
-    `select (select target from quota where campaign_id = ? and metric_code = ? and unit_id = ?) as "parentTarget",
+    `select (select target from quota where campaign_id = ? and metric_code = ? and unit_id = ? for share) as "parentTarget",
             (select coalesce(sum(q.target), 0)::int from quota q join admin_unit cu on cu.id = q.unit_id
               where cu.parent_id = ? and q.campaign_id = ? and q.metric_code = ? and q.unit_id not in (${list(excludeUnitIds.length)})) as "allocatedToOthers"`,
     [campaignId, metric, parentId, parentId, campaignId, metric, ...excludeUnitIds],

@@ -94,6 +94,7 @@ describe('visibility, listing and changes', () => {
     expect(names(ok(await gql(t, LIST, { status: 'DRAFT' }, sys.token)))).toEqual(['Tháng thanh niên']);
     const all = ok(await gql(t, LIST, { unitId: unitGid(ids['49']) }, quangNamViewer.token)).campaigns;
     expect(all.totalCount).toBe(3);
+    expect(codeOf(await gql(t, LIST, { unitId: unitGid(ids['49']) }, daNangAdmin.token))).toBe('NOT_FOUND');
   });
 
   it('a district ADMIN sees the province campaign but may not change it (FORBIDDEN), nothing changed', async () => {

@@ -189,6 +189,22 @@ describe('reading quotas', () => {
   });
 });
 
+describe('concurrent STRICT splits', () => {
+  it('never jointly exceed the parent target', async () => {
+    // 62,500 of 62,600 allocated: each call alone fits, both together would not.
+    const results = await Promise.all([
+      assign(nuiThanhAdmin.token, 'eid.activated', '517', [['20965', 3_800]]),
+      assign(nuiThanhAdmin.token, 'eid.activated', '517', [['20968', 3_800]]),
+    ]);
+    expect(results.map(codeOf).sort()).toEqual(['CONFLICT', undefined]);
+    const [{ sum }] = await t.sql<{ sum: number }>(
+      `select sum(q.target)::int as sum from quota q join admin_unit u on u.id = q.unit_id where u.parent_id = $1 and q.metric_code = 'eid.activated' and q.campaign_id = (select min(id) from campaign)`,
+      [ids['517']],
+    );
+    expect(sum).toBe(62_600);
+  });
+});
+
 describe('a closed campaign', () => {
   it('refuses every change, quotas included, and writes nothing', async () => {
     ok(await gql(t, `mutation($id: ID!) { closeCampaign(input: { id: $id }) { campaign { status } } }`, { id: campaignId }, sys.token));
