@@ -2,6 +2,7 @@ import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../src/config';
 import { seedDemoUnits } from './demo-units';
 import { seedDemoAccounts } from './demo-accounts';
+import { seedDemoCampaigns } from './demo-campaigns';
 
 /**
  * Loads the demo data of DOMAIN.md (idempotent) and returns what to print at startup.
@@ -10,6 +11,7 @@ import { seedDemoAccounts } from './demo-accounts';
 export async function seedDemo(orm: MikroORM, config: Config, url?: string): Promise<string> {
   const em = orm.em.fork() as EntityManager;
   const units = await em.transactional((tx) => seedDemoUnits(tx as EntityManager));
+  await em.transactional((tx) => seedDemoCampaigns(tx as EntityManager));
   const accounts = await em.transactional((tx) => seedDemoAccounts(tx as EntityManager, url ?? `http://localhost:${config.port}/graphql`));
   return `Demo data loaded (${units.created} new units).\n${accounts}`;
 }

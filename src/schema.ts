@@ -14,12 +14,19 @@ import { AuditResolver } from './audit/audit.resolver';
 import './units/unit.node';
 import './principals/principal.node';
 import './audit/audit.node';
+import { CampaignResolver } from './campaigns/campaign.resolver';
+import { CampaignFieldsResolver } from './campaigns/campaign.fields.resolver';
+import { QuotaResolver } from './quotas/quota.resolver';
+import { UnitQuotaFieldsResolver } from './quotas/unit-quota.fields.resolver';
+import './campaigns/campaign.node';
+import './quotas/quota.node';
 
 /** Every resolver class of the API; a feature adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: NonEmptyArray<Function> = [
   NodeResolver, UnitResolver, UnitFieldsResolver, MetricResolver,
   SessionResolver, PrincipalResolver, PrincipalFieldsResolver, GrantFieldsResolver, AuditResolver,
+  CampaignResolver, CampaignFieldsResolver, QuotaResolver, UnitQuotaFieldsResolver,
 ];
 
 export async function createSchema(): Promise<GraphQLSchema> {

@@ -73,7 +73,7 @@ export function defineAbility(grants: readonly GrantScope[]): AppAbility {
         b.can(['read', 'create', 'update', 'move', 'retire', 'import'], 'Unit');
         b.can(['read', 'create', 'update', 'grant'], 'Principal');
         b.can(['create', 'delete'], 'Grant');
-        b.can(['read', 'create'], 'Metric');
+        b.can(['read', 'create', 'update'], 'Metric');
         b.can(['read', 'create', 'update'], 'Campaign');
         b.can(['read', 'assign'], 'Quota');
         b.can(['read', 'report'], 'Progress');

@@ -10,7 +10,7 @@ export const PERMISSIONS = {
   AuditEntry: ['read'],
   Campaign: ['read', 'create', 'update'],
   Quota: ['read', 'assign'],
-  Metric: ['read', 'create'],
+  Metric: ['read', 'create', 'update'],
   Progress: ['read', 'report'],
   Team: ['read', 'manage'],
 } as const;

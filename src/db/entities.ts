@@ -4,6 +4,11 @@ import { AuditEntry } from '../audit/audit.entity';
 import { Metric } from '../metrics/metric.entity';
 import { RateLimitCounter } from '../common/rate-limit.entity';
 import { LoginAttempt } from '../auth/login-attempt.entity';
+import { Campaign, CampaignMetric } from '../campaigns/campaign.entity';
+import { Quota, QuotaHistory } from '../quotas/quota.entity';
 
 /** Every MikroORM entity, in one list for the ORM and the migration check. */
-export const entities = [AdminUnit, Principal, Grant, RefreshSession, ApiKey, AuditEntry, Metric, RateLimitCounter, LoginAttempt];
+export const entities = [
+  AdminUnit, Principal, Grant, RefreshSession, ApiKey, AuditEntry, Metric, RateLimitCounter, LoginAttempt,
+  Campaign, CampaignMetric, Quota, QuotaHistory,
+];

@@ -1,9 +1,11 @@
-import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { can } from '../auth/permissions';
 import { NotFoundError } from '../common/errors';
 import { MetricType } from './metric.types';
 import { allMetrics, metricsByCodes } from './metric.repo';
+import { CreateMetricInput, MetricPayload, UpdateMetricInput } from './metric.inputs';
+import * as metrics from './metric.service';
 
 @Resolver(() => MetricType)
 export class MetricResolver {
@@ -19,5 +21,17 @@ export class MetricResolver {
     const [row] = await metricsByCodes(ctx.em, [code]);
     if (!row) throw new NotFoundError('Metric', code);
     return MetricType.from(row);
+  }
+
+  @Authorized(can('create', 'Metric'))
+  @Mutation(() => MetricPayload, { description: 'Add a metric to the catalogue (SYSTEM_ADMIN). Codes are permanent: there is no rename or delete.' })
+  async createMetric(@Ctx() ctx: Context, @Arg('input') input: CreateMetricInput): Promise<MetricPayload> {
+    return { metric: await metrics.createMetric(ctx, input) };
+  }
+
+  @Authorized(can('update', 'Metric'))
+  @Mutation(() => MetricPayload, { description: "Change a metric's names or description (SYSTEM_ADMIN). The code never changes." })
+  async updateMetric(@Ctx() ctx: Context, @Arg('input') input: UpdateMetricInput): Promise<MetricPayload> {
+    return { metric: await metrics.updateMetric(ctx, input) };
   }
 }

@@ -43,6 +43,15 @@ const MATRIX: Record<string, string> = {
   'Mutation.disablePrincipal': 'update:Principal',
   'Mutation.enablePrincipal': 'update:Principal',
   'Mutation.resetPassword': 'update:Principal',
+  'Query.campaign': 'read:Campaign',
+  'Query.campaigns': 'read:Campaign',
+  'Mutation.createCampaign': 'create:Campaign',
+  'Mutation.updateCampaign': 'update:Campaign',
+  'Mutation.activateCampaign': 'update:Campaign',
+  'Mutation.closeCampaign': 'update:Campaign',
+  'Mutation.assignQuotas': 'assign:Quota',
+  'Mutation.createMetric': 'create:Metric',
+  'Mutation.updateMetric': 'update:Metric',
 };
 
 /** What the code declares for each root field: PUBLIC_OPERATIONS, else @Authorized(...), else the default-deny middleware. */
@@ -99,11 +108,15 @@ describe('coarse gate and jurisdiction per role', () => {
     importUnits: [`mutation { importUnits(input: { csv: "", dryRun: true }) { created } }`],
     createUser: [`mutation { createUser(input: { username: "zz", displayName: "Z", password: "long enough pw", homeUnitId: "${BOGUS}" }) { principal { id } } }`],
     grantRole: [`mutation { grantRole(input: { principalId: "${BOGUS}", role: VIEWER, unitId: "${BOGUS}" }) { grant { id } } }`],
+    campaigns: ['{ campaigns { totalCount } }'],
+    createCampaign: [`mutation { createCampaign(input: { name: "X", scopeUnitId: "${BOGUS}", startDate: "2023-01-01", deadline: "2023-02-01", metrics: [{ metric: "eid.activated" }] }) { campaign { id } } }`],
+    assignQuotas: [`mutation { assignQuotas(input: { campaignId: "Q2FtcGFpZ246OTk5OTk", metric: "eid.activated", parentUnitId: "${BOGUS}", allocations: [] }) { changed } }`],
+    createMetric: [`mutation { createMetric(input: { code: "reason.zz", nameVi: "x", nameEn: "x", group: REASON }) { metric { code } } }`],
   };
   const ALLOWED: Record<string, string[]> = {
-    ADMIN: Object.keys(OPS),
-    OFFICER: ['units', 'me'],
-    VIEWER: ['units', 'me'],
+    ADMIN: Object.keys(OPS).filter((op) => op !== 'createMetric'),
+    OFFICER: ['units', 'me', 'campaigns'],
+    VIEWER: ['units', 'me', 'campaigns'],
     TEAM_LEADER: ['units', 'me'],
   };
 

@@ -1,0 +1,126 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Page } from '../common/pagination';
+import type { UnitLevel } from '../units/unit-level';
+
+/**
+ * Quota reads. Each takes two jurisdiction conditions: `quotaScope` over alias `u` (the quota's unit)
+ * and `campaignScope` over aliases `c`/`su` (the campaign and its scope unit).
+ */
+
+export interface QuotaRow {
+  id: number;
+  campaignId: number;
+  metric: string;
+  unitId: number;
+  unitCode: string;
+  unitName: string;
+  unitLevel: UnitLevel;
+  unitKind: string;
+  target: number;
+  assignedById: number | null;
+  assignedByName: string | null;
+  assignedAt: Date;
+  /** Sum of the targets of the unit's direct children (same campaign and metric). */
+  allocated: number;
+  childrenWithQuota: number;
+}
+
+export interface QuotaChangeRow {
+  id: string;
+  unitId: number;
+  oldTarget: number | null;
+  newTarget: number;
+  changedById: number | null;
+  changedByName: string | null;
+  changedAt: Date;
+  requestId: string | null;
+}
+
+const QUOTA_SELECT = `select q.id, q.campaign_id as "campaignId", q.metric_code as metric, q.unit_id as "unitId",
+    u.code as "unitCode", u.name as "unitName", u.level as "unitLevel", u.kind as "unitKind",
+    q.target, q.assigned_by_id as "assignedById", pr.display_name as "assignedByName", q.assigned_at as "assignedAt",
+    coalesce(ch.allocated, 0)::int as allocated, coalesce(ch.n, 0)::int as "childrenWithQuota"
+  from quota q
+  join admin_unit u on u.id = q.unit_id
+  join campaign c on c.id = q.campaign_id
+  join admin_unit su on su.id = c.scope_unit_id
+  left join principal pr on pr.id = q.assigned_by_id
+  left join lateral (
+    select sum(cq.target) as allocated, count(*) as n
+      from admin_unit cu join quota cq on cq.unit_id = cu.id and cq.campaign_id = q.campaign_id and cq.metric_code = q.metric_code
+     where cu.parent_id = q.unit_id) ch on true`;
+
+const list = (n: number) => Array.from({ length: n }, () => '?').join(',');
+
+/** The quotas of many units for one campaign and metric, with their children's allocation, in one statement. */
+export async function quotasOfUnits(
+  em: EntityManager,
+  campaignId: number,
+  metric: string,
+  unitIds: readonly number[],
+  quotaScope: SqlCondition,
+  campaignScope: SqlCondition,
+): Promise<QuotaRow[]> {
+  if (unitIds.length === 0) return [];
+  return em.execute(
+    `${QUOTA_SELECT} where q.campaign_id = ? and q.metric_code = ? and q.unit_id in (${list(unitIds.length)})
+       and ${quotaScope.sql} and ${campaignScope.sql}`,
+    [campaignId, metric, ...unitIds, ...quotaScope.bindings, ...campaignScope.bindings],
+  );
+}
+
+export async function quotasByIds(em: EntityManager, ids: readonly number[], quotaScope: SqlCondition, campaignScope: SqlCondition): Promise<QuotaRow[]> {
+  if (ids.length === 0) return [];
+  return em.execute(`${QUOTA_SELECT} where q.id in (${list(ids.length)}) and ${quotaScope.sql} and ${campaignScope.sql}`, [
+    ...ids,
+    ...quotaScope.bindings,
+    ...campaignScope.bindings,
+  ]);
+}
+
+const HISTORY_FROM = `from quota_history h
+  join admin_unit u on u.id = h.unit_id
+  join campaign c on c.id = h.campaign_id
+  join admin_unit su on su.id = c.scope_unit_id`;
+
+/** One page of quota changes (newest first) for each of many units, in one statement. */
+export async function historyPages(
+  em: EntityManager,
+  campaignId: number,
+  metric: string,
+  unitIds: readonly number[],
+  page: Page,
+  quotaScope: SqlCondition,
+  campaignScope: SqlCondition,
+): Promise<QuotaChangeRow[]> {
+  if (unitIds.length === 0) return [];
+  return em.execute(
+    `select x.* from (
+       select h.id::text as id, h.unit_id as "unitId", h.old_target as "oldTarget", h.new_target as "newTarget",
+              h.changed_by_id as "changedById", pr.display_name as "changedByName", h.changed_at as "changedAt", h.request_id as "requestId",
+              row_number() over (partition by h.unit_id order by h.changed_at desc, h.id desc) as rn
+         ${HISTORY_FROM} left join principal pr on pr.id = h.changed_by_id
+        where h.campaign_id = ? and h.metric_code = ? and h.unit_id in (${list(unitIds.length)}) and ${quotaScope.sql} and ${campaignScope.sql}
+     ) x where rn > ? and rn <= ? order by "unitId", rn`,
+    [campaignId, metric, ...unitIds, ...quotaScope.bindings, ...campaignScope.bindings, page.offset, page.offset + page.limit + 1],
+  );
+}
+
+export async function historyCounts(
+  em: EntityManager,
+  campaignId: number,
+  metric: string,
+  unitIds: readonly number[],
+  quotaScope: SqlCondition,
+  campaignScope: SqlCondition,
+): Promise<Map<number, number>> {
+  if (unitIds.length === 0) return new Map();
+  const rows: { unitId: number; n: number }[] = await em.execute(
+    `select h.unit_id as "unitId", count(*)::int as n ${HISTORY_FROM}
+      where h.campaign_id = ? and h.metric_code = ? and h.unit_id in (${list(unitIds.length)}) and ${quotaScope.sql} and ${campaignScope.sql}
+      group by h.unit_id`,
+    [campaignId, metric, ...unitIds, ...quotaScope.bindings, ...campaignScope.bindings],
+  );
+  return new Map(rows.map((r) => [r.unitId, r.n]));
+}

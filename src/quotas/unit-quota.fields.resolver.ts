@@ -1,0 +1,34 @@
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { loaders } from '../context';
+import { localIdOf } from '../common/global-id';
+import { toConnection, toPage } from '../common/pagination';
+import { Unit } from '../units/unit.types';
+import { createQuotaLoaders } from './quota.loaders';
+import { QuotaHistoryArgs, UnitQuotaArgs } from './quota.inputs';
+import { QuotaChangeConnection, QuotaChangeType, QuotaType } from './quota.types';
+
+/** Quota fields on Unit, batched per (campaign, metric) across all units of a response. */
+@Resolver(() => Unit)
+export class UnitQuotaFieldsResolver {
+  @FieldResolver(() => QuotaType, {
+    nullable: true,
+    description: "This unit's quota for a campaign metric: null when none was assigned, or the campaign is not visible to you.",
+  })
+  async quota(@Ctx() ctx: Context, @Root() unit: Unit, @Args() args: UnitQuotaArgs): Promise<QuotaType | null> {
+    const campaignId = localIdOf('Campaign', args.campaignId);
+    if (campaignId === null) return null;
+    const row = await loaders(ctx, createQuotaLoaders).quota(campaignId, args.metric.trim()).load(unit.dbId);
+    return row && QuotaType.from(row);
+  }
+
+  @FieldResolver(() => QuotaChangeConnection, { description: "Every change of this unit's quota for a campaign metric, newest first." })
+  async quotaHistory(@Ctx() ctx: Context, @Root() unit: Unit, @Args() args: QuotaHistoryArgs) {
+    const page = toPage(args);
+    const campaignId = localIdOf('Campaign', args.campaignId) ?? 0;
+    const l = loaders(ctx, createQuotaLoaders);
+    const metric = args.metric.trim();
+    const rows = await l.history(campaignId, metric, page).load(unit.dbId);
+    return toConnection(rows.map(QuotaChangeType.from), page, () => l.historyCount(campaignId, metric).load(unit.dbId));
+  }
+}
