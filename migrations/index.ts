@@ -1,10 +1,12 @@
 import { Migration20261123000000Units } from './Migration20261123000000Units';
 import { Migration20261123000100Access } from './Migration20261123000100Access';
 import { Migration20261123000200Metrics } from './Migration20261123000200Metrics';
+import { Migration20261123002000Progress } from './Migration20261123002000Progress';
 
 /** Migrations in order. Append new ones here (npm run db:migration:create does it). Never edit a landed one. */
 export const migrationsList = [
   { name: 'Migration20261123000000Units', class: Migration20261123000000Units },
   { name: 'Migration20261123000100Access', class: Migration20261123000100Access },
   { name: 'Migration20261123000200Metrics', class: Migration20261123000200Metrics },
+  { name: 'Migration20261123002000Progress', class: Migration20261123002000Progress },
 ];
