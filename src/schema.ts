@@ -7,11 +7,21 @@ import { DateScalar, DateTimeScalar } from './common/scalars';
 import { UnitResolver } from './units/unit.resolver';
 import { UnitFieldsResolver } from './units/unit.fields.resolver';
 import { MetricResolver } from './metrics/metric.resolver';
+import { ProgressResolver } from './progress/progress.resolver';
+import { UnitProgressFieldsResolver } from './progress/unit-progress.fields.resolver';
 import './units/unit.node';
+import './progress/progress.node';
 
 /** Every resolver class of the API; a feature adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [NodeResolver, UnitResolver, UnitFieldsResolver, MetricResolver];
+export const resolvers: NonEmptyArray<Function> = [
+  NodeResolver,
+  UnitResolver,
+  UnitFieldsResolver,
+  MetricResolver,
+  ProgressResolver,
+  UnitProgressFieldsResolver,
+];
 
 export async function createSchema(): Promise<GraphQLSchema> {
   return buildSchema({
