@@ -14,8 +14,8 @@ export async function lockSeries(em: EntityManager, series: readonly { unitId: n
   if (series.length === 0) return;
   await em.execute(
     `select count(pg_advisory_xact_lock(s.unit_id, hashtext(s.metric)))
-       from (select distinct v.unit_id, v.metric from jsonb_to_recordset(?::jsonb) as v(unit_id int, metric text)
-              order by v.unit_id, hashtext(v.metric) offset 0) s`,
+       from (select v.unit_id, v.metric from jsonb_to_recordset(?::jsonb) as v(unit_id int, metric text)
+              group by v.unit_id, v.metric order by v.unit_id, hashtext(v.metric) offset 0) s`,
     [json(series.map((s) => ({ unit_id: s.unitId, metric: s.metric })))],
   );
 }

@@ -13,7 +13,7 @@ import type { HistoryRow, ReportRow } from './progress.types';
 const json = (rows: unknown[]): string => JSON.stringify(rows);
 
 const REPORT_COLUMNS = `r.id::text as id, r.unit_id as "unitId", u.code as "unitCode", r.metric, to_char(r.as_of, 'YYYY-MM-DD') as "asOf",
-  r.value::float8 as value, r.note, r.reported_at as "reportedAt"`;
+  r.value::float8 as value, r.note, to_json(r.reported_at) #>> '{}' as "reportedAt"`;
 
 export async function reportsByKeys(
   em: EntityManager,
@@ -63,9 +63,9 @@ export interface WindowSum {
  */
 export async function rollupWindows(em: EntityManager, keys: readonly WindowKey[], today: string, scope: SqlCondition): Promise<(WindowSum | null)[]> {
   if (keys.length === 0) return [];
-  const rows: { i: number; value: number; reporters: number; lastReportAt: Date | null }[] = await em.execute(
+  const rows: { i: number; value: number; reporters: number; lastReportAt: string | null }[] = await em.execute(
     `select k.i, coalesce(t.value, h.value, 0)::float8 as value, coalesce(t.reporters, h.reporters, 0)::int as reporters,
-            coalesce(t.last_report_at, h.last_report_at) as "lastReportAt"
+            to_json(coalesce(t.last_report_at, h.last_report_at)) #>> '{}' as "lastReportAt"
        from jsonb_to_recordset(?::jsonb) as k(i int, unit_id int, metric text, from_day date, to_day date)
        join admin_unit u on u.id = k.unit_id
        left join rollup_total t on k.from_day is null and k.to_day >= ?::date and t.unit_id = k.unit_id and t.metric = k.metric
@@ -79,7 +79,7 @@ export async function rollupWindows(em: EntityManager, keys: readonly WindowKey[
     [json(keys.map((k, i) => ({ i, unit_id: k.unitId, metric: k.metric, from_day: k.from, to_day: k.to }))), today, today, ...scope.bindings],
   );
   const out: (WindowSum | null)[] = keys.map(() => null);
-  for (const r of rows) out[r.i] = { value: Number(r.value), reporters: r.reporters, lastReportAt: r.lastReportAt };
+  for (const r of rows) out[r.i] = { value: Number(r.value), reporters: r.reporters, lastReportAt: r.lastReportAt === null ? null : new Date(r.lastReportAt) };
   return out;
 }
 
@@ -147,7 +147,7 @@ export async function reasonFigures(
 }
 
 const HISTORY_COLUMNS = `h.id::text as id, u.code as "unitCode", h.metric, to_char(h.as_of, 'YYYY-MM-DD') as "asOf", h.old_value::float8 as "oldValue",
-  h.new_value::float8 as "newValue", h.reason, h.principal_id as "principalId", h.at, h.request_id as "requestId"`;
+  h.new_value::float8 as "newValue", h.reason, h.principal_id as "principalId", to_json(h.at) #>> '{}' as at, h.request_id as "requestId"`;
 
 /** One page of history (newest first) for each of many units, in one statement. */
 export async function historyPages(

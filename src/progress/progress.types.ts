@@ -13,7 +13,7 @@ export interface ReportRow {
   asOf: string;
   value: number;
   note: string | null;
-  reportedAt: Date;
+  reportedAt: Date | string;
 }
 
 @ObjectType('ProgressReport', { implements: Node, description: 'A cumulative figure a reporting unit gave as of a day (the current value of that key).' })
@@ -33,7 +33,7 @@ export class ProgressReport extends Node {
   reportedAt!: Date;
 
   static from(row: ReportRow): ProgressReport {
-    return Object.assign(new ProgressReport(), { ...row, id: toGlobalId('ProgressReport', row.id), value: Number(row.value) });
+    return Object.assign(new ProgressReport(), { ...row, id: toGlobalId('ProgressReport', row.id), value: Number(row.value), reportedAt: new Date(row.reportedAt) });
   }
 }
 
@@ -46,7 +46,7 @@ export interface HistoryRow {
   newValue: number;
   reason: string | null;
   principalId: number | null;
-  at: Date;
+  at: Date | string;
   requestId: string | null;
 }
 
@@ -78,6 +78,7 @@ export class ProgressHistoryEntry extends Node {
       id: toGlobalId('ProgressHistoryEntry', row.id),
       oldValue: row.oldValue === null ? null : Number(row.oldValue),
       newValue: Number(row.newValue),
+      at: new Date(row.at),
     });
   }
 }

@@ -43,11 +43,11 @@ export async function reportProgress(ctx: Context, input: ReportProgressInput): 
   input.values.forEach((v, i) => {
     const path = ['input', 'values', i];
     const metric = byCode.get(v.metric.trim());
+    const before = problems.items.length;
     checkValue(problems, [...path, 'value'], v.value);
     if (!metric) return problems.add([...path, 'metric'], `Unknown metric "${v.metric}".`);
     if (seen.has(metric.code)) return problems.add([...path, 'metric'], `${metric.code} is given twice (also at values.${seen.get(metric.code)}).`);
     seen.set(metric.code, i);
-    const before = problems.items.length;
     checkLevel(problems, [...path, 'metric'], unit, metric);
     if (problems.items.length === before) {
       writes.push({ unit, metric, asOf: input.asOf, value: v.value, note, reason, allowDecrease: reason !== null, path: [...path, 'value'] });
