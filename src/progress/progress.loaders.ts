@@ -11,16 +11,17 @@ import type { HistoryRow } from './progress.types';
 export interface FigureKey {
   unitId: number;
   path: string;
-  metric: MetricRow;
+  metric: string;
   asOf: string;
 }
 
-const keyOf = (k: { unitId: number; metric: MetricRow | string; asOf?: string; from?: string | null; to?: string }) =>
-  JSON.stringify([k.unitId, typeof k.metric === 'string' ? k.metric : k.metric.code, k.asOf, k.from, k.to]);
+const keyOf = (k: { unitId: number; metric: string; asOf?: string; from?: string | null; to?: string }) => JSON.stringify([k.unitId, k.metric, k.asOf, k.from, k.to]);
 
 /**
  * Per-request progress loaders: whatever number of units a query shows, each kind of figure costs one
  * statement, always through the caller's jurisdiction over Progress (alias u = the unit asked about).
+ * Resolvers call every load of a field synchronously (the metric code is checked against the catalogue
+ * afterwards), so loads of one depth always batch together and the statement count is deterministic.
  */
 export function createProgressLoaders(ctx: Context) {
   const readScope = () => scope(ctx, 'read', 'Progress', { path: 'u.path' });
@@ -36,7 +37,7 @@ export function createProgressLoaders(ctx: Context) {
       cacheKeyFn: (k) => keyOf({ unitId: k.unitId, metric: k.metric, from: k.from, to: k.to }),
     }),
     reportingUnits: new DataLoader<FigureKey, number, string>(
-      (keys) => repo.reportingUnitCounts(ctx.em, keys.map((k) => ({ unitId: k.unitId, path: k.path, level: k.metric.reportingLevel, day: k.asOf })), readScope()),
+      (keys) => repo.reportingUnitCounts(ctx.em, keys.map((k) => ({ unitId: k.unitId, path: k.path, metric: k.metric, day: k.asOf })), readScope()),
       { cacheKeyFn: keyOf },
     ),
     series: new DataLoader<{ unitId: number; metric: string; from: string; to: string }, { date: string; value: number }[], string>(

@@ -83,20 +83,21 @@ export async function rollupWindows(em: EntityManager, keys: readonly WindowKey[
   return out;
 }
 
-/** Units of `level` under each unit (itself included) that exist on `day`. */
+/** Units at the metric's reporting level under each unit (itself included) that exist on `day`. */
 export async function reportingUnitCounts(
   em: EntityManager,
-  keys: readonly { unitId: number; path: string; level: string; day: string }[],
+  keys: readonly { unitId: number; path: string; metric: string; day: string }[],
   scope: SqlCondition,
 ): Promise<number[]> {
   if (keys.length === 0) return [];
   const rows: { i: number; n: number }[] = await em.execute(
     `select k.i, count(u.id)::int as n
-       from jsonb_to_recordset(?::jsonb) as k(i int, path ltree, level text, day date)
-       join admin_unit u on u.path <@ k.path and u.level = k.level and u.valid_from <= k.day and (u.valid_to is null or u.valid_to >= k.day)
+       from jsonb_to_recordset(?::jsonb) as k(i int, path ltree, metric text, day date)
+       join metric m on m.code = k.metric
+       join admin_unit u on u.path <@ k.path and u.level = m.reporting_level and u.valid_from <= k.day and (u.valid_to is null or u.valid_to >= k.day)
       where ${scope.sql}
       group by k.i`,
-    [json(keys.map((k, i) => ({ i, path: k.path, level: k.level, day: k.day }))), ...scope.bindings],
+    [json(keys.map((k, i) => ({ i, path: k.path, metric: k.metric, day: k.day }))), ...scope.bindings],
   );
   const out = keys.map(() => 0);
   for (const r of rows) out[r.i] = r.n;

@@ -15,8 +15,9 @@ export const MAX_SERIES_DAYS = 400;
 const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const daysBetween = (a: string, b: string): number => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
-async function metricOf(ctx: Context, code: string, field: string): Promise<MetricRow> {
-  const metric = (await loaders(ctx, createProgressLoaders).metrics()).get(code.trim());
+/** Checks a metric code against the catalogue (loaded once per request, alongside the figures). */
+async function checkMetric(ctx: Context, code: string, field: string): Promise<MetricRow> {
+  const metric = (await loaders(ctx, createProgressLoaders).metrics()).get(code);
   if (!metric) throw BadUserInputError.field([field], `Unknown metric "${code}".`);
   return metric;
 }
@@ -34,12 +35,12 @@ export class UnitProgressFieldsResolver {
     @Arg('metric', { description: 'Metric code, e.g. "eid.activated".' }) metricCode: string,
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'Default: today (Vietnam).' }) asOf: string | null,
   ): Promise<ProgressFigure | null> {
-    const metric = await metricOf(ctx, metricCode, 'metric');
     const day = asOf ?? todayInVietnam();
     const l = loaders(ctx, createProgressLoaders);
-    const [sum, reportingUnits] = await Promise.all([
-      l.window.load({ unitId: unit.dbId, metric: metric.code, from: null, to: day }),
-      l.reportingUnits.load({ unitId: unit.dbId, path: unit.path, metric, asOf: day }),
+    const [metric, sum, reportingUnits] = await Promise.all([
+      checkMetric(ctx, metricCode, 'metric'),
+      l.window.load({ unitId: unit.dbId, metric: metricCode, from: null, to: day }),
+      l.reportingUnits.load({ unitId: unit.dbId, path: unit.path, metric: metricCode, asOf: day }),
     ]);
     if (!sum) return null;
     return Object.assign(new ProgressFigure(), {
@@ -58,12 +59,14 @@ export class UnitProgressFieldsResolver {
     @Arg('from', () => DateScalar, { nullable: true, description: 'First day (default: 29 days before `to`).' }) from: string | null,
     @Arg('to', () => DateScalar, { nullable: true, description: 'Last day (default: today).' }) to: string | null,
   ): Promise<ProgressPoint[] | null> {
-    const metric = await metricOf(ctx, metricCode, 'metric');
     const last = to ?? todayInVietnam();
     const first = from ?? addDays(last, -29);
     if (first > last) throw BadUserInputError.field(['from'], '`from` must not be after `to`.');
     if (daysBetween(first, last) + 1 > MAX_SERIES_DAYS) throw BadUserInputError.field(['from'], `A series covers at most ${MAX_SERIES_DAYS} days.`);
-    const points = await loaders(ctx, createProgressLoaders).series.load({ unitId: unit.dbId, metric: metric.code, from: first, to: last });
+    const [, points] = await Promise.all([
+      checkMetric(ctx, metricCode, 'metric'),
+      loaders(ctx, createProgressLoaders).series.load({ unitId: unit.dbId, metric: metricCode, from: first, to: last }),
+    ]);
     return points.length ? points.map((p) => Object.assign(new ProgressPoint(), p)) : null;
   }
 
@@ -85,9 +88,9 @@ export class UnitProgressFieldsResolver {
   @FieldResolver(() => ProgressHistoryConnection, { description: "Writes of this unit's reports (first values and corrections), newest first." })
   async progressHistory(@Ctx() ctx: Context, @Root() unit: Unit, @Args() args: ProgressHistoryArgs) {
     const page = toPage(args);
-    const metric = args.metric ? (await metricOf(ctx, args.metric, 'metric')).code : null;
+    const metric = args.metric ?? null;
     const l = loaders(ctx, createProgressLoaders);
-    const rows = await l.historyPage(metric, page).load(unit.dbId);
+    const [, rows] = await Promise.all([metric === null ? null : checkMetric(ctx, metric, 'metric'), l.historyPage(metric, page).load(unit.dbId)]);
     return toConnection(rows.map(ProgressHistoryEntry.from), page, () => l.historyCount(metric).load(unit.dbId));
   }
 }
