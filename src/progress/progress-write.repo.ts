@@ -20,6 +20,19 @@ export async function lockSeries(em: EntityManager, series: readonly { unitId: n
   );
 }
 
+/**
+ * The current paths of the reporting units, read FOR SHARE: a concurrent moveSubtree (which updates these
+ * rows) waits for this transaction, or this one waits for it and sees the new paths.
+ */
+export async function currentPaths(em: EntityManager, unitIds: readonly number[]): Promise<Map<number, string>> {
+  if (unitIds.length === 0) return new Map();
+  const rows: { id: number; path: string }[] = await em.execute(
+    `select id, path::text as path from admin_unit where id in (select jsonb_array_elements_text(?::jsonb)::int) order by id for share`,
+    [JSON.stringify(unitIds)],
+  );
+  return new Map(rows.map((r) => [r.id, r.path]));
+}
+
 export interface WindowRow extends Point {
   unitId: number;
   metric: string;

@@ -61,6 +61,8 @@ export async function writeReports(
     ...[...pipelineUnits].flatMap((unitId) => pipeline.map((m) => ({ unitId, metric: m.code }))),
   ]);
 
+  const paths = await w.currentPaths(em, [...new Set(writes.map((x) => x.unit.id))]);
+
   const ranges = [...bySeries.values()].map((ws) => {
     const days = ws.map((x) => x.asOf).sort();
     return { unitId: ws[0].unit.id, metric: ws[0].metric.code, lo: days[0], hi: days[days.length - 1] };
@@ -94,7 +96,7 @@ export async function writeReports(
     const plan = plans.get(key)!;
     unchanged += plan.unchanged.length;
     for (const c of plan.changed) changed.push({ id: '', write: ws.find((x) => x.asOf === c.asOf)!, oldValue: c.oldValue });
-    if (plan.changed.length) spread.push({ path: ws[0].unit.path, metric: ws[0].metric.code, deltas: plan.deltas, touchedDays: plan.changed.map((c) => c.asOf) });
+    if (plan.changed.length) spread.push({ path: paths.get(ws[0].unit.id) ?? ws[0].unit.path, metric: ws[0].metric.code, deltas: plan.deltas, touchedDays: plan.changed.map((c) => c.asOf) });
   }
   if (dryRun || changed.length === 0) return { changed, unchanged };
 
