@@ -124,8 +124,12 @@ export async function unitCampaignFigures(
          from km cross join lateral (
                 select km.unit_id
                 union
-                select q.unit_id from quota q join admin_unit s on s.id = q.unit_id
-                 where q.campaign_id = km.campaign_id and q.metric_code = km.metric and s.parent_id is not distinct from km.parent_id) x
+                -- siblings by parent (indexed), each quota by its unique key; provinces (no parent) apart
+                select s.id from admin_unit s join quota q on q.campaign_id = km.campaign_id and q.unit_id = s.id and q.metric_code = km.metric
+                 where s.parent_id = km.parent_id
+                union
+                select s.id from admin_unit s join quota q on q.campaign_id = km.campaign_id and q.unit_id = s.id and q.metric_code = km.metric
+                 where km.parent_id is null and s.parent_id is null) x
          join admin_unit u on u.id = x.unit_id
         where ${figureScope.sql}
      ),
