@@ -20,6 +20,10 @@ import { QuotaResolver } from './quotas/quota.resolver';
 import { UnitQuotaFieldsResolver } from './quotas/unit-quota.fields.resolver';
 import './campaigns/campaign.node';
 import './quotas/quota.node';
+import { TeamResolver } from './teams/team.resolver';
+import { TeamAssignmentFieldsResolver, TeamFieldsResolver } from './teams/team.fields.resolver';
+import { UnitTeamFieldsResolver } from './teams/unit-team.fields.resolver';
+import './teams/team.node';
 
 /** Every resolver class of the API; a feature adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -27,6 +31,7 @@ export const resolvers: NonEmptyArray<Function> = [
   NodeResolver, UnitResolver, UnitFieldsResolver, MetricResolver,
   SessionResolver, PrincipalResolver, PrincipalFieldsResolver, GrantFieldsResolver, AuditResolver,
   CampaignResolver, CampaignFieldsResolver, QuotaResolver, UnitQuotaFieldsResolver,
+  TeamResolver, TeamFieldsResolver, TeamAssignmentFieldsResolver, UnitTeamFieldsResolver,
 ];
 
 export async function createSchema(): Promise<GraphQLSchema> {
