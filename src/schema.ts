@@ -20,6 +20,9 @@ import { QuotaResolver } from './quotas/quota.resolver';
 import { UnitQuotaFieldsResolver } from './quotas/unit-quota.fields.resolver';
 import './campaigns/campaign.node';
 import './quotas/quota.node';
+import { ProgressResolver } from './progress/progress.resolver';
+import { UnitProgressFieldsResolver } from './progress/unit-progress.fields.resolver';
+import './progress/progress.node';
 import { TeamResolver } from './teams/team.resolver';
 import { TeamAssignmentFieldsResolver, TeamFieldsResolver } from './teams/team.fields.resolver';
 import { UnitTeamFieldsResolver } from './teams/unit-team.fields.resolver';
@@ -31,6 +34,7 @@ export const resolvers: NonEmptyArray<Function> = [
   NodeResolver, UnitResolver, UnitFieldsResolver, MetricResolver,
   SessionResolver, PrincipalResolver, PrincipalFieldsResolver, GrantFieldsResolver, AuditResolver,
   CampaignResolver, CampaignFieldsResolver, QuotaResolver, UnitQuotaFieldsResolver,
+  ProgressResolver, UnitProgressFieldsResolver,
   TeamResolver, TeamFieldsResolver, TeamAssignmentFieldsResolver, UnitTeamFieldsResolver,
 ];
 
