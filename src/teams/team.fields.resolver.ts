@@ -8,7 +8,9 @@ import { createCampaignLoaders } from '../campaigns/campaign.loaders';
 import { CampaignType } from '../campaigns/campaign.types';
 import { createTeamLoaders } from './team.loaders';
 import { memberFrom } from './team.service';
-import { TeamAssignmentType, TeamMemberType, TeamType } from './team.types';
+import { AssignmentProgressType, TeamAssignmentType, TeamMemberType, TeamType } from './team.types';
+import { DateScalar, todayInVietnam } from '../common/scalars';
+import { createProgressLoaders } from '../progress/progress.loaders';
 
 @Resolver(() => TeamType)
 export class TeamFieldsResolver {
@@ -60,5 +62,27 @@ export class TeamAssignmentFieldsResolver {
   @FieldResolver(() => TeamMemberType, { description: 'The member responsible (rõ người, rõ trách nhiệm); may since have left the team (removedAt).' })
   async responsibleMember(@Ctx() ctx: Context, @Root() a: TeamAssignmentType): Promise<TeamMemberType> {
     return memberFrom(ctx, (await loaders(ctx, createTeamLoaders).memberById.load(a.responsibleMemberId))!);
+  }
+
+  @FieldResolver(() => [AssignmentProgressType], {
+    description:
+      "Each expected result against the hamlet's progress since the assignment's startDate, through asOf (default: today, " +
+      'but never later than the due date). Counts what the hamlet gained, whoever reported it.',
+  })
+  async progress(
+    @Ctx() ctx: Context,
+    @Root() a: TeamAssignmentType,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: 'Last day counted (default today, capped at dueDate).' }) asOf: string | null,
+  ): Promise<AssignmentProgressType[]> {
+    const requested = asOf ?? todayInVietnam();
+    const to = requested > a.dueDate ? a.dueDate : requested;
+    const l = loaders(ctx, createProgressLoaders);
+    const sums = await Promise.all(a.expectedResults.map((e) => (to < a.startDate ? null : l.window.load({ unitId: a.hamletId, metric: e.metric, from: a.startDate, to }))));
+    return a.expectedResults.map((e, i) => {
+      const achieved = to < a.startDate ? 0 : sums[i] ? Math.round(sums[i]!.value) : null;
+      return Object.assign(new AssignmentProgressType(), {
+        metric: e.metric, target: e.target, achieved, rate: achieved === null || e.target === 0 ? null : achieved / e.target,
+      });
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Node } from '../common/node';
 import { toGlobalId } from '../common/global-id';
 import { ConnectionType } from '../common/pagination';
@@ -176,3 +176,15 @@ export class TeamCoverageType {
 }
 
 export const TeamConnection = ConnectionType(TeamType, 'Team', 'team');
+
+@ObjectType('AssignmentProgress', { description: "An expected result of an assignment against the hamlet's progress since the assignment's start." })
+export class AssignmentProgressType {
+  @Field({ description: 'Metric code.' })
+  metric!: string;
+  @Field(() => Int, { description: 'The expected count.' })
+  target!: number;
+  @Field(() => Int, { nullable: true, description: "What the hamlet gained from startDate through asOf; null when the hamlet's progress is outside your jurisdiction." })
+  achieved!: number | null;
+  @Field(() => Float, { nullable: true, description: 'achieved / target as a ratio (may exceed 1); null when target is 0 or achieved is null.' })
+  rate!: number | null;
+}
