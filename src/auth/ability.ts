@@ -72,6 +72,7 @@ function defineTeamLeaderRules({ can }: Builder, g: GrantScope): void {
   const hamletPaths = [...(g.hamletPaths ?? [])];
   can('read', ['Unit', 'Progress'], cond({ path: { $in: hamletPaths } }));
   can('report', 'Progress', cond({ path: { $in: hamletPaths } }));
+  can('read', 'Campaign', cond({ path: { $in: [] } })); // the gate does not depend on having assignments yet
   for (const p of hamletPaths) can('read', 'Campaign', over(p));
   if (g.teamId != null) {
     can('read', 'Team', cond({ id: g.teamId }));
