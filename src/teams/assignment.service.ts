@@ -1,3 +1,4 @@
+import { isUnderPath } from '../common/paths';
 import type { Context } from '../context';
 import { SQL_TRUE } from '../auth/ability-to-sql';
 import { BadUserInputError, ConflictError, NotFoundError, ProblemList } from '../common/errors';
@@ -21,7 +22,6 @@ import { TeamAssignmentType, TeamType } from './team.types';
 import type { AssignTeamInput, CompleteAssignmentInput, ExpectedResultInput, UpdateAssignmentInput } from './team.inputs';
 
 export const MAX_HAMLETS_PER_CALL = 500;
-const isUnder = (path: string, root: string) => path === root || path.startsWith(`${root}.`);
 const CLOSED = () => new ConflictError('The campaign is closed and read-only.', { status: CampaignStatus.CLOSED });
 const DISBANDED = () => new ConflictError('The team is disbanded and cannot be assigned.', { active: false });
 
@@ -71,8 +71,8 @@ async function checkHamlets(ctx: Context, problems: ProblemList, team: repo.Team
     if (seen.has(row.id)) return problems.add(at, `input.hamletIds.${i}: ${row.name} is named twice.`);
     seen.add(row.id);
     if (row.level !== UnitLevel.HAMLET) problems.add(at, `input.hamletIds.${i}: ${row.name} is a ${row.level}, not a hamlet.`);
-    else if (!isUnder(row.path, team.unitPath)) problems.add(at, `input.hamletIds.${i}: ${row.name} lies outside the team's unit.`);
-    else if (!isUnder(row.path, campaign.scopePath)) problems.add(at, `input.hamletIds.${i}: ${row.name} lies outside the campaign's scope.`);
+    else if (!isUnderPath(row.path, team.unitPath)) problems.add(at, `input.hamletIds.${i}: ${row.name} lies outside the team's unit.`);
+    else if (!isUnderPath(row.path, campaign.scopePath)) problems.add(at, `input.hamletIds.${i}: ${row.name} lies outside the campaign's scope.`);
     else if (row.validTo) problems.add(at, `input.hamletIds.${i}: ${row.name} is retired.`);
   });
   return ids as number[];
