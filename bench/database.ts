@@ -23,6 +23,7 @@ export async function openBenchDatabase(log: (m: string) => void): Promise<Bench
   let dir: string | undefined;
   if (!url) {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vneid-bench-'));
+    fs.chmodSync(dir, 0o755); // as root, the unprivileged postgres user must reach the data folder
     const port = await freePort();
     log(`embedded PostgreSQL in ${dir} on port ${port}`);
     const pg = await startEmbeddedPostgres(path.join(dir, 'pg'), port, (m) => log(m));

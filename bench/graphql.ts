@@ -5,12 +5,19 @@ export interface GqlResponse<T = Record<string, unknown>> {
   extensions?: { sqlStatements?: number };
 }
 
-export async function gql<T = Record<string, unknown>>(url: string, body: string, token?: string | null): Promise<GqlResponse<T>> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body,
-  });
+export async function gql<T = Record<string, unknown>>(url: string, body: string, token?: string | null, attempt = 1): Promise<GqlResponse<T>> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body,
+    });
+  } catch (e) {
+    // A kept-alive socket the server just closed: retry on a new one (at most twice).
+    if (attempt < 3) return gql<T>(url, body, token, attempt + 1);
+    throw e;
+  }
   return (await res.json()) as GqlResponse<T>;
 }
 

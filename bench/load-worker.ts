@@ -51,7 +51,11 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       return ok;
     },
   });
-  if (spec.warmup > 0) await autocannon(options(spec.warmup));
+  if (spec.warmup > 0) {
+    await autocannon(options(spec.warmup));
+    // Let the server finish what the warm-up left in flight before measuring.
+    await new Promise((r) => setTimeout(r, 1000));
+  }
   errorSample = null;
   const r = await autocannon(options(spec.duration));
   return {
