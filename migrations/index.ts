@@ -4,6 +4,7 @@ import { Migration20261123000200Metrics } from './Migration20261123000200Metrics
 import { Migration20261123000300RateLimits } from './Migration20261123000300RateLimits';
 import { Migration20261123000400LoginSecurity } from './Migration20261123000400LoginSecurity';
 import { Migration20261123001000Campaigns } from './Migration20261123001000Campaigns';
+import { Migration20261123002000Progress } from './Migration20261123002000Progress';
 
 /** Migrations in order. Append new ones here (npm run db:migration:create does it). Never edit a landed one. */
 export const migrationsList = [
@@ -13,4 +14,5 @@ export const migrationsList = [
   { name: 'Migration20261123000300RateLimits', class: Migration20261123000300RateLimits },
   { name: 'Migration20261123000400LoginSecurity', class: Migration20261123000400LoginSecurity },
   { name: 'Migration20261123001000Campaigns', class: Migration20261123001000Campaigns },
+  { name: 'Migration20261123002000Progress', class: Migration20261123002000Progress },
 ];

@@ -117,7 +117,7 @@ export function loadConfig(env: Env = process.env): Config {
     limits: {
       maxDepth: int('MAX_QUERY_DEPTH', 12, 2, 100),
       maxAliases: int('MAX_QUERY_ALIASES', 30, 0, 1000),
-      maxCost: int('MAX_QUERY_COST', 20000, 10, 10_000_000),
+      maxCost: int('MAX_QUERY_COST', 250_000, 10, 100_000_000),
       maxTokens: int('MAX_QUERY_TOKENS', 5000, 100, 1_000_000),
       maxBodyBytes: int('MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     },

@@ -20,6 +20,9 @@ import { QuotaResolver } from './quotas/quota.resolver';
 import { UnitQuotaFieldsResolver } from './quotas/unit-quota.fields.resolver';
 import './campaigns/campaign.node';
 import './quotas/quota.node';
+import { ProgressResolver } from './progress/progress.resolver';
+import { UnitProgressFieldsResolver } from './progress/unit-progress.fields.resolver';
+import './progress/progress.node';
 
 /** Every resolver class of the API; a feature adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -27,6 +30,7 @@ export const resolvers: NonEmptyArray<Function> = [
   NodeResolver, UnitResolver, UnitFieldsResolver, MetricResolver,
   SessionResolver, PrincipalResolver, PrincipalFieldsResolver, GrantFieldsResolver, AuditResolver,
   CampaignResolver, CampaignFieldsResolver, QuotaResolver, UnitQuotaFieldsResolver,
+  ProgressResolver, UnitProgressFieldsResolver,
 ];
 
 export async function createSchema(): Promise<GraphQLSchema> {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, HeaderMap, type GraphQLRequestContext } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from './config';
@@ -47,10 +47,16 @@ export function formatError(log: Logger) {
       const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
       return { ...formatted, extensions: { ...extensions, code: original.code, requestId } };
     }
+    // Errors graphql-js raises about the request itself (syntax, validation, variable coercion) are
+    // GraphQLErrors with no non-GraphQL cause; they speak of the client's input and pass through.
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && PASS_THROUGH.has(code) && !(original instanceof Error && original.constructor.name !== 'GraphQLError' && code === 'INTERNAL_SERVER_ERROR')) {
+    const cause = original instanceof GraphQLError ? original.originalError : undefined;
+    if (original instanceof GraphQLError && (!cause || cause instanceof GraphQLError) && code !== 'INTERNAL_SERVER_ERROR') {
       const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions: { ...extensions, requestId } };
+      return { ...formatted, extensions: { ...extensions, code: typeof code === 'string' && PASS_THROUGH.has(code) ? code : 'BAD_USER_INPUT', requestId } };
+    }
+    if (original instanceof GraphQLError && !cause && code === 'INTERNAL_SERVER_ERROR' && /Variable|cannot represent|Expected type/.test(original.message)) {
+      return { ...formatted, extensions: { code: 'BAD_USER_INPUT', requestId } };
     }
     log.error({ requestId, err: original }, 'unexpected error');
     if (isDatabaseUnavailable(original)) {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { openCliDatabase, runCli } from './database';
 import { systemContext } from '../system-context';
 import { importUnitsCsv } from '../units/unit-import.service';
+import { createLogger } from '../logger';
 
 /** npm run import:units -- file.csv [more.csv …] [--dry-run]: the same atomic, idempotent import as the importUnits mutation. */
 runCli(async () => {
@@ -14,7 +15,7 @@ runCli(async () => {
   try {
     for (const file of files) {
       const started = Date.now();
-      const r = await importUnitsCsv(systemContext(db.orm, db.config), fs.readFileSync(file, 'utf8'), dryRun);
+      const r = await importUnitsCsv(systemContext(db.orm, db.config, createLogger(db.config.logLevel), 'import-units'), fs.readFileSync(file, 'utf8'), dryRun);
       console.log(`${file}: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged${dryRun ? ' (dry run)' : ''} in ${Date.now() - started} ms`);
     }
   } finally {

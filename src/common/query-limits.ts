@@ -75,13 +75,20 @@ export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloS
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const cost = getComplexity({
-            schema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (e) {
+            // Invalid variables: execution reports them to the client as BAD_USER_INPUT.
+            if (e instanceof GraphQLError) return;
+            throw e;
+          }
           if (cost > maxCost) {
             throw limitError(`The query costs ${cost}; the maximum cost is ${maxCost}. Ask for smaller pages or fewer nested lists.`, 'maxCost', maxCost, cost);
           }

@@ -36,7 +36,7 @@ export async function importUnitsCsv(ctx: Context, csv: string, dryRun: boolean)
     problems.throwIfAny('Some rows cannot be imported; nothing was imported.');
     const result = { created: plan.create.length, updated: plan.update.length, unchanged: plan.unchanged, dryRun };
     if (dryRun) return result;
-    await applyPlan(em, plan, existing);
+    await applyPlan(em, plan);
     await audit(em, ctx, [{ action: 'unit.import', objectType: 'Unit', unitPath: null, after: result }]);
     return result;
   });
@@ -76,7 +76,8 @@ function planImport(ctx: Context, units: CsvUnit[], existing: Map<string, Existi
   return plan;
 }
 
-async function applyPlan(em: EntityManager, plan: Plan, existing: Map<string, ExistingUnit>): Promise<void> {
+/** Writes the plan: bulk inserts, bulk renames, then re-parents units the list moved (rare: one move each). */
+async function applyPlan(em: EntityManager, plan: Plan): Promise<void> {
   await insertUnitsBulk(em, plan.create, DEFAULT_VALID_FROM);
   await updateUnitsBulk(em, plan.update.map((u) => ({ id: u.current.id, name: u.unit.name, kind: u.unit.kind })));
   const reparented = plan.update.filter((u) => u.current.parentCode !== u.unit.parentCode && u.unit.parentCode);
@@ -87,5 +88,4 @@ async function applyPlan(em: EntityManager, plan: Plan, existing: Map<string, Ex
     const [parent] = await unitsByIds(em, [after.get(unit.parentCode!)!.id], SQL_TRUE);
     await moveSubtree(em, row, parent);
   }
-  void existing;
 }

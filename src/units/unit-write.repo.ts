@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UNIT_COLUMNS, type UnitRow } from './unit.repo';
 import type { UnitLevel } from './unit-level';
+import { moveRollups } from '../progress/rollup-move.repo';
 
 /** Writes to admin_unit. Callers have checked jurisdiction on the units involved. */
 
@@ -71,6 +72,8 @@ export async function moveSubtree(em: EntityManager, unit: UnitRow, newParent: U
     [unit.path, newPath, newPath, unit.path, unit.id, newParent.id, unit.path],
   );
   const [row] = await em.execute<UnitRow[]>(`select ${UNIT_COLUMNS} from admin_unit u where u.id = ?`, [unit.id]);
+  // Rollups follow the subtree: its contributions leave the old ancestors and join the new ones.
+  await moveRollups(em, unit.path, row.path);
   return { row, moved: res[0].n };
 }
 

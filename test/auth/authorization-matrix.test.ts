@@ -52,6 +52,8 @@ const MATRIX: Record<string, string> = {
   'Mutation.assignQuotas': 'assign:Quota',
   'Mutation.createMetric': 'create:Metric',
   'Mutation.updateMetric': 'update:Metric',
+  'Mutation.reportProgress': 'report:Progress',
+  'Mutation.importProgress': 'report:Progress',
 };
 
 /** What the code declares for each root field: PUBLIC_OPERATIONS, else @Authorized(...), else the default-deny middleware. */
@@ -111,11 +113,12 @@ describe('coarse gate and jurisdiction per role', () => {
     campaigns: ['{ campaigns { totalCount } }'],
     createCampaign: [`mutation { createCampaign(input: { name: "X", scopeUnitId: "${BOGUS}", startDate: "2023-01-01", deadline: "2023-02-01", metrics: [{ metric: "eid.activated" }] }) { campaign { id } } }`],
     assignQuotas: [`mutation { assignQuotas(input: { campaignId: "Q2FtcGFpZ246OTk5OTk", metric: "eid.activated", parentUnitId: "${BOGUS}", allocations: [] }) { changed } }`],
+    reportProgress: [`mutation { reportProgress(input: { unitId: "${BOGUS}", asOf: "2023-01-01", values: [{ metric: "eid.collected", value: 1 }] }) { changed } }`],
     createMetric: [`mutation { createMetric(input: { code: "reason.zz", nameVi: "x", nameEn: "x", group: REASON }) { metric { code } } }`],
   };
   const ALLOWED: Record<string, string[]> = {
     ADMIN: Object.keys(OPS).filter((op) => op !== 'createMetric'),
-    OFFICER: ['units', 'me', 'campaigns'],
+    OFFICER: ['units', 'me', 'campaigns', 'reportProgress'],
     VIEWER: ['units', 'me', 'campaigns'],
     TEAM_LEADER: ['units', 'me'],
   };

@@ -1,0 +1,31 @@
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { Context } from '../context';
+import { can } from '../auth/permissions';
+import { ImportProgressInput, ImportProgressPayload, ReportProgressInput, ReportProgressPayload } from './progress.inputs';
+import { reportProgress } from './report-progress.service';
+import { importProgress } from './import-progress.service';
+
+@Resolver()
+export class ProgressResolver {
+  @Authorized(can('report', 'Progress'))
+  @Mutation(() => ReportProgressPayload, {
+    description:
+      "Report a unit's cumulative figures as of a day. Idempotent: the same report again changes nothing; a different value for the same " +
+      'unit, metric and day is a correction (kept in history). Refused as a whole (BAD_USER_INPUT, every problem with its field path) for ' +
+      'negative values, activated > approved > collected, future days, days outside the unit\'s life, a unit not at the metric\'s reporting ' +
+      'level, or a cumulative value below the previous report without a correctionReason.',
+  })
+  reportProgress(@Ctx() ctx: Context, @Arg('input') input: ReportProgressInput): Promise<ReportProgressPayload> {
+    return reportProgress(ctx, input);
+  }
+
+  @Authorized(can('report', 'Progress'))
+  @Mutation(() => ImportProgressPayload, {
+    description:
+      'Import up to 10,000 report rows atomically (all or none). Every rejected row is reported with its 1-based row number ' +
+      '(extensions.problems[].row). Re-importing the same rows changes nothing. dryRun: validate only.',
+  })
+  importProgress(@Ctx() ctx: Context, @Arg('input') input: ImportProgressInput): Promise<ImportProgressPayload> {
+    return importProgress(ctx, input);
+  }
+}

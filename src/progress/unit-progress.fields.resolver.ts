@@ -1,0 +1,96 @@
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { loaders } from '../context';
+import { BadUserInputError } from '../common/errors';
+import { toConnection, toPage } from '../common/pagination';
+import { DateScalar, todayInVietnam } from '../common/scalars';
+import { MetricType, type MetricRow } from '../metrics/metric.types';
+import { Unit } from '../units/unit.types';
+import { createProgressLoaders } from './progress.loaders';
+import { ProgressHistoryArgs } from './progress.inputs';
+import { ProgressFigure, ProgressHistoryConnection, ProgressHistoryEntry, ProgressPoint, ReasonFigure } from './progress.types';
+
+export const MAX_SERIES_DAYS = 400;
+
+const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const daysBetween = (a: string, b: string): number => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+
+/** Checks a metric code against the catalogue (loaded once per request, alongside the figures). */
+async function checkMetric(ctx: Context, code: string, field: string): Promise<MetricRow> {
+  const metric = (await loaders(ctx, createProgressLoaders).metrics()).get(code);
+  if (!metric) throw BadUserInputError.field([field], `Unknown metric "${code}".`);
+  return metric;
+}
+
+/** Progress figures of a unit. Null when the unit's progress lies outside your jurisdiction. */
+@Resolver(() => Unit)
+export class UnitProgressFieldsResolver {
+  @FieldResolver(() => ProgressFigure, {
+    nullable: true,
+    description: "This unit's rollup of a metric as of a day (default today): the sum over the reporting units beneath it of their latest report on or before that day.",
+  })
+  async progress(
+    @Ctx() ctx: Context,
+    @Root() unit: Unit,
+    @Arg('metric', { description: 'Metric code, e.g. "eid.activated".' }) metricCode: string,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: 'Default: today (Vietnam).' }) asOf: string | null,
+  ): Promise<ProgressFigure | null> {
+    const day = asOf ?? todayInVietnam();
+    const l = loaders(ctx, createProgressLoaders);
+    const [metric, sum, reportingUnits] = await Promise.all([
+      checkMetric(ctx, metricCode, 'metric'),
+      l.window.load({ unitId: unit.dbId, metric: metricCode, from: null, to: day }),
+      l.reportingUnits.load({ unitId: unit.dbId, path: unit.path, metric: metricCode, asOf: day }),
+    ]);
+    if (!sum) return null;
+    return Object.assign(new ProgressFigure(), {
+      metric: metric.code, asOf: day, value: sum.value, reportingUnits, reportedUnits: sum.reporters, lastReportAt: sum.lastReportAt,
+    });
+  }
+
+  @FieldResolver(() => [ProgressPoint], {
+    nullable: true,
+    description: `One point per day from \`from\` to \`to\` (default: the 30 days up to today), carrying the last report forward; at most ${MAX_SERIES_DAYS} days.`,
+  })
+  async series(
+    @Ctx() ctx: Context,
+    @Root() unit: Unit,
+    @Arg('metric', { description: 'Metric code.' }) metricCode: string,
+    @Arg('from', () => DateScalar, { nullable: true, description: 'First day (default: 29 days before `to`).' }) from: string | null,
+    @Arg('to', () => DateScalar, { nullable: true, description: 'Last day (default: today).' }) to: string | null,
+  ): Promise<ProgressPoint[] | null> {
+    const last = to ?? todayInVietnam();
+    const first = from ?? addDays(last, -29);
+    if (first > last) throw BadUserInputError.field(['from'], '`from` must not be after `to`.');
+    if (daysBetween(first, last) + 1 > MAX_SERIES_DAYS) throw BadUserInputError.field(['from'], `A series covers at most ${MAX_SERIES_DAYS} days.`);
+    const [, points] = await Promise.all([
+      checkMetric(ctx, metricCode, 'metric'),
+      loaders(ctx, createProgressLoaders).series.load({ unitId: unit.dbId, metric: metricCode, from: first, to: last }),
+    ]);
+    return points.length ? points.map((p) => Object.assign(new ProgressPoint(), p)) : null;
+  }
+
+  @FieldResolver(() => [ReasonFigure], {
+    description:
+      'Why people under this unit are not yet activated, as of a day (default today): reason metrics with a positive count, largest first. ' +
+      'Empty when none are reported (or the unit\'s progress lies outside your jurisdiction).',
+  })
+  async reasons(
+    @Ctx() ctx: Context,
+    @Root() unit: Unit,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: 'Default: today (Vietnam).' }) asOf: string | null,
+  ): Promise<ReasonFigure[]> {
+    const l = loaders(ctx, createProgressLoaders);
+    const [rows, metrics] = await Promise.all([l.reasons.load({ unitId: unit.dbId, day: asOf ?? todayInVietnam() }), l.metrics()]);
+    return rows.map((r) => Object.assign(new ReasonFigure(), { metric: MetricType.from(metrics.get(r.metric)!), value: r.value }));
+  }
+
+  @FieldResolver(() => ProgressHistoryConnection, { description: "Writes of this unit's reports (first values and corrections), newest first." })
+  async progressHistory(@Ctx() ctx: Context, @Root() unit: Unit, @Args() args: ProgressHistoryArgs) {
+    const page = toPage(args);
+    const metric = args.metric ?? null;
+    const l = loaders(ctx, createProgressLoaders);
+    const [, rows] = await Promise.all([metric === null ? null : checkMetric(ctx, metric, 'metric'), l.historyPage(metric, page).load(unit.dbId)]);
+    return toConnection(rows.map(ProgressHistoryEntry.from), page, () => l.historyCount(metric).load(unit.dbId));
+  }
+}

@@ -1,0 +1,51 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { startTestApp, type TestApp } from '../support/app';
+import { gql, ok } from '../support/client';
+import { principalWith } from '../support/principals';
+import { seedDemoUnits } from '../../seeds/demo-units';
+import { largestRemainder, seedDemoProgress } from '../../seeds/demo-progress';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+  const em = t.app.orm.em.fork() as EntityManager;
+  await em.transactional((tx) => seedDemoUnits(tx as EntityManager));
+  const first = await em.transactional((tx) => seedDemoProgress(tx as EntityManager));
+  expect(first.changed).toBeGreaterThan(1000);
+});
+afterAll(() => t?.close());
+
+const Q = `query($c: String!, $m: String!, $d: Date) { unitByCode(code: $c) { progress(metric: $m, asOf: $d) { value reportingUnits reportedUnits } } }`;
+
+describe('demo progress', () => {
+  it('reproduces the figures of the articles through GraphQL', async () => {
+    const admin = await principalWith(t, [{ role: 'SYSTEM_ADMIN', unit: '49' }]);
+    const value = async (c: string, m: string, d: string) => ok(await gql(t, Q, { c, m, d }, admin.token)).unitByCode.progress.value;
+    expect(await value('517', 'eid.collected', '2023-06-30')).toBe(52_000);
+    expect(await value('517', 'eid.activated', '2023-06-30')).toBe(23_048);
+    expect(await value('49', 'eid.activated', '2023-06-30')).toBe(23_048);
+    expect(await value('94', 'eid.activated', '2023-10-23')).toBe(354_938);
+    expect(await value('74', 'eid.activated', '2023-03-21')).toBe(172_986);
+    expect(await value('74', 'eid.approved', '2023-03-21')).toBe(556_290);
+    expect(await value('04', 'eid.activated', '2023-08-25')).toBe(245_710);
+    expect(await value('04', 'eid.collected', '2023-08-25')).toBe(278_698);
+    expect(await value('517', 'eid.collected', '2023-06-01')).toBeLessThan(52_000);
+    const fig = ok(await gql(t, Q, { c: '517', m: 'eid.collected', d: '2023-06-30' }, admin.token)).unitByCode.progress;
+    expect(fig.reportedUnits).toBe(fig.reportingUnits);
+  });
+
+  it('is idempotent and keeps collected ≥ approved ≥ activated in every hamlet', async () => {
+    const em = t.app.orm.em.fork() as EntityManager;
+    expect((await em.transactional((tx) => seedDemoProgress(tx as EntityManager))).changed).toBe(0);
+    const bad = await t.sql(
+      `select c.unit_id from progress_report c join progress_report a on a.unit_id = c.unit_id and a.as_of = c.as_of and a.metric = 'eid.activated'
+        where c.metric = 'eid.collected' and a.value > c.value`,
+    );
+    expect(bad).toHaveLength(0);
+  });
+
+  it('splits by largest remainder exactly', () => {
+    expect(largestRemainder(10, [1, 1, 1])).toEqual([4, 3, 3]);
+    expect(largestRemainder(23_048, [3, 5, 7, 11]).reduce((a, b) => a + b, 0)).toBe(23_048);
+  });
+});

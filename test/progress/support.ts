@@ -1,0 +1,59 @@
+import type { TestApp } from '../support/app';
+import { gql, ok } from '../support/client';
+import { insertUnits, type UnitSpec } from '../support/factories';
+
+/** provinces × districts × communes × hamlets, codes like A, A1, A1a, A1a-1. Returns ids by code. */
+export async function gridTree(t: TestApp, provinces = ['A', 'B'], districts = 2, communes = 2, hamlets = 3): Promise<Record<string, number>> {
+  const units: UnitSpec[] = [];
+  for (const p of provinces) {
+    units.push({ code: p, name: `Tỉnh ${p}`, kind: 'tỉnh', level: 'PROVINCE' });
+    for (let d = 1; d <= districts; d++) {
+      const dc = `${p}${d}`;
+      units.push({ code: dc, name: `Huyện ${dc}`, kind: 'huyện', level: 'DISTRICT', parent: p });
+      for (let c = 0; c < communes; c++) {
+        const cc = `${dc}${'abcdefgh'[c]}`;
+        units.push({ code: cc, name: `Xã ${cc}`, kind: 'xã', level: 'COMMUNE', parent: dc });
+        for (let h = 1; h <= hamlets; h++) units.push({ code: `${cc}-${h}`, name: `Thôn ${cc}-${h}`, kind: 'thôn', level: 'HAMLET', parent: cc });
+      }
+    }
+  }
+  return insertUnits(t, units);
+}
+
+export const REPORT = `mutation($input: ReportProgressInput!) { reportProgress(input: $input) { changed reports { id metric asOf value note } } }`;
+export const IMPORT = `mutation($input: ImportProgressInput!) { importProgress(input: $input) { rows changed unchanged dryRun } }`;
+export const PROGRESS = `query($id: ID!, $m: String!, $d: Date) { unit(id: $id) { progress(metric: $m, asOf: $d) { value reportingUnits reportedUnits lastReportAt } } }`;
+
+export async function unitId(t: TestApp, code: string, token: string): Promise<string> {
+  return ok(await gql(t, `query($c: String!) { unitByCode(code: $c) { id } }`, { c: code }, token)).unitByCode.id;
+}
+
+/** A snapshot of everything the progress feature stores, to prove a refusal wrote nothing. */
+export async function progressTables(t: TestApp): Promise<string> {
+  const parts = await Promise.all(
+    ['progress_report', 'progress_history', 'rollup_change', 'rollup_total', 'audit_entry'].map((tbl) =>
+      t.sql(`select count(*)::int as n, coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as h from ${tbl} x`),
+    ),
+  );
+  return JSON.stringify(parts);
+}
+
+/**
+ * The truth, recomputed from progress_report alone with plain SQL: for each unit, metric and day,
+ * the sum over the reporting units beneath of their latest report on or before that day.
+ */
+export async function recomputed(t: TestApp, days: string[]): Promise<Map<string, { value: number; reported: number }>> {
+  const rows = await t.sql<{ unit_id: number; metric: string; day: string; value: string; reported: number }>(
+    `select a.id as unit_id, m.code as metric, to_char(d.day, 'YYYY-MM-DD') as day,
+            coalesce(sum(l.value), 0)::text as value, count(l.value)::int as reported
+       from admin_unit a
+       cross join metric m
+       cross join unnest($1::date[]) as d(day)
+       left join admin_unit r on r.path <@ a.path
+       left join lateral (select p.value from progress_report p where p.unit_id = r.id and p.metric = m.code and p.as_of <= d.day
+                           order by p.as_of desc limit 1) l on true
+      group by a.id, m.code, d.day`,
+    [days],
+  );
+  return new Map(rows.map((r) => [`${r.unit_id}|${r.metric}|${r.day}`, { value: Number(r.value), reported: r.reported }]));
+}
