@@ -211,7 +211,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  if ((e as { cause?: unknown })?.cause) console.error("[bench] cause:", (e as { cause?: unknown }).cause);
+  const cause = (e as { cause?: unknown })?.cause;
+  if (cause instanceof Error) console.error(`[bench] cause: ${cause.message}`);
   console.error(`[bench] failed: ${(e as Error)?.stack ?? String(e)}`);
   process.exit(1);
 });

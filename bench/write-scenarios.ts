@@ -46,7 +46,7 @@ export async function verifyRollups(pool: Pool): Promise<RollupCheck> {
   const client = await pool.connect();
   try {
     await client.query(`set work_mem = '256MB'`);
-    await client.query('begin isolation level repeatable read read only');
+    await client.query('begin isolation level repeatable read');
     await client.query(`create temporary table expected_change on commit drop as
       with r as (
         select r.unit_id, r.metric, r.as_of, r.value - coalesce(lag(r.value) over w, 0) as change,
