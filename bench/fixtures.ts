@@ -142,18 +142,20 @@ export async function loadPrincipals(pool: Pool, hamletCount: number): Promise<B
       [hamletCount],
     )
   ).rows;
-  const insert = async (username: string, role: string, unitIds: number[]): Promise<void> => {
+  const insert = async (username: string, role: string, unitIds: (number | null)[]): Promise<void> => {
     const [{ id }] = (
       await pool.query<{ id: number }>(
         `insert into principal (kind, username, display_name, password_hash, status, home_unit_id, created_at, updated_at)
          values ('USER', $1, $1, $2, 'ACTIVE', $3, now(), now()) returning id`,
-        [username, hash, unitIds[0]],
+        [username, hash, unitIds[0] ?? null],
       )
     ).rows;
     await pool.query(`insert into "grant" (principal_id, role, unit_id, created_at) select $1, $2, u, now() from unnest($3::int[]) u`, [id, role, unitIds]);
   };
   const provinces = (await pool.query<{ id: number }>(`select id from admin_unit where level = 'PROVINCE' order by code`)).rows.map((r) => r.id);
-  await insert('bench.national', 'VIEWER', provinces);
+  // BENCH_NATIONAL=SYSTEM_ADMIN: the national reader is one national SYSTEM_ADMIN grant instead (to compare the cost of 63 grants).
+  if (process.env.BENCH_NATIONAL === 'SYSTEM_ADMIN') await insert('bench.national', 'SYSTEM_ADMIN', [null]);
+  else await insert('bench.national', 'VIEWER', provinces);
   await insert('bench.province', 'VIEWER', [province.id]);
   await insert('bench.commune', 'OFFICER', [commune.id]);
   for (const h of hamlets) await insert(`bench.hamlet.${h.code.toLowerCase()}`, 'OFFICER', [h.id]);
