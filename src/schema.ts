@@ -22,6 +22,8 @@ import './campaigns/campaign.node';
 import './quotas/quota.node';
 import { ProgressResolver } from './progress/progress.resolver';
 import { UnitProgressFieldsResolver } from './progress/unit-progress.fields.resolver';
+import { UnitCampaignProgressFieldsResolver } from './progress/unit-campaign-progress.fields.resolver';
+import { CampaignRankingFieldsResolver } from './progress/campaign-ranking.fields.resolver';
 import './progress/progress.node';
 
 /** Every resolver class of the API; a feature adds its resolvers here. */
@@ -30,7 +32,7 @@ export const resolvers: NonEmptyArray<Function> = [
   NodeResolver, UnitResolver, UnitFieldsResolver, MetricResolver,
   SessionResolver, PrincipalResolver, PrincipalFieldsResolver, GrantFieldsResolver, AuditResolver,
   CampaignResolver, CampaignFieldsResolver, QuotaResolver, UnitQuotaFieldsResolver,
-  ProgressResolver, UnitProgressFieldsResolver,
+  ProgressResolver, UnitProgressFieldsResolver, UnitCampaignProgressFieldsResolver, CampaignRankingFieldsResolver,
 ];
 
 export async function createSchema(): Promise<GraphQLSchema> {

@@ -1,3 +1,4 @@
+import { appMetrics } from '../observability/metrics';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
 import { ProblemList } from '../common/errors';
@@ -47,6 +48,22 @@ export async function writeReports(
   pipeline: readonly MetricRow[],
   problems: ProblemList,
   dryRun = false,
+): Promise<WriteOutcome> {
+  const stopTimer = appMetrics()?.rollupWrite.startTimer();
+  try {
+    return await writeReportsNow(ctx, em, writes, pipeline, problems, dryRun);
+  } finally {
+    stopTimer?.();
+  }
+}
+
+async function writeReportsNow(
+  ctx: Pick<Context, 'principal' | 'requestId'>,
+  em: EntityManager,
+  writes: readonly ReportWrite[],
+  pipeline: readonly MetricRow[],
+  problems: ProblemList,
+  dryRun: boolean,
 ): Promise<WriteOutcome> {
   const bySeries = new Map<string, ReportWrite[]>();
   for (const wr of writes) {

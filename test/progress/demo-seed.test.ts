@@ -4,12 +4,14 @@ import { gql, ok } from '../support/client';
 import { principalWith } from '../support/principals';
 import { seedDemoUnits } from '../../seeds/demo-units';
 import { largestRemainder, seedDemoProgress } from '../../seeds/demo-progress';
+import { seedDemoCampaigns } from '../../seeds/demo-campaigns';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
   const em = t.app.orm.em.fork() as EntityManager;
   await em.transactional((tx) => seedDemoUnits(tx as EntityManager));
+  await em.transactional((tx) => seedDemoCampaigns(tx as EntityManager));
   const first = await em.transactional((tx) => seedDemoProgress(tx as EntityManager));
   expect(first.changed).toBeGreaterThan(1000);
 });
@@ -32,6 +34,25 @@ describe('demo progress', () => {
     expect(await value('517', 'eid.collected', '2023-06-01')).toBeLessThan(52_000);
     const fig = ok(await gql(t, Q, { c: '517', m: 'eid.collected', d: '2023-06-30' }, admin.token)).unitByCode.progress;
     expect(fig.reportedUnits).toBe(fig.reportingUnits);
+  });
+
+  it('reads the articles\' rates through campaignProgress (Núi Thành 52,000/62,600; Cao Bằng 245,710/228,984)', async () => {
+    const admin = await principalWith(t, [{ role: 'SYSTEM_ADMIN', unit: '49' }]);
+    const campaignOf = async (scope: string) =>
+      ok(await gql(t, `query($u: ID!) { campaigns(unitId: $u) { nodes { id } } }`, { u: ok(await gql(t, `{ unitByCode(code: "${scope}") { id } }`, {}, admin.token)).unitByCode.id }, admin.token)).campaigns.nodes[0].id;
+    const P = `query($code: String!, $c: ID!, $m: String!) { unitByCode(code: $code) { campaignProgress(campaignId: $c, metric: $m) {
+      countingMode target value rate remaining rank siblingCount completedOn completionOrder } } }`;
+    const progress = async (code: string, scope: string, m: string) => ok(await gql(t, P, { code, c: await campaignOf(scope), m }, admin.token)).unitByCode.campaignProgress[0];
+    const nuiThanh = await progress('517', '49', 'eid.collected');
+    expect(nuiThanh).toMatchObject({ countingMode: 'CUMULATIVE', value: 52_000, target: 62_600, remaining: 10_600, rank: 1, siblingCount: 1, completedOn: null });
+    expect(nuiThanh.rate).toBeCloseTo(0.8307, 4);
+    const activated = await progress('517', '49', 'eid.activated');
+    expect(activated.rate).toBeCloseTo(0.3682, 4); // 23,048 / 62,600
+    const caoBang = await progress('04', '04', 'eid.activated');
+    expect(caoBang).toMatchObject({ value: 245_710, target: 228_984, remaining: 0, completionOrder: 1 });
+    expect(caoBang.rate).toBeCloseTo(1.073, 3);
+    // Reached before the campaign started (2023-08-25), so it counts as complete from the first day of the campaign.
+    expect(caoBang.completedOn).toBe('2023-09-01');
   });
 
   it('is idempotent and keeps collected ≥ approved ≥ activated in every hamlet', async () => {

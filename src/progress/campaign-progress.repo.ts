@@ -1,0 +1,273 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Page } from '../common/pagination';
+import type { MetricRow } from '../metrics/metric.types';
+import type { CountingMode } from '../campaigns/campaign-enums';
+import { UNIT_COLUMNS, type UnitRow } from '../units/unit.repo';
+import type { UnitLevel } from '../units/unit-level';
+
+/*
+ * Campaign figures of units, read from the rollup tables only (each unit's own rollup_change rows, never
+ * its descendants' reports). Every function takes the caller's jurisdiction: `figureScope` over alias `u`
+ * (the unit whose figures are read: Progress and Quota read, ANDed) and `campaignScope` over `c`/`su`.
+ *
+ * A campaign metric's figure on its "end day" (min(today, deadline)):
+ *   value      CUMULATIVE: the rollup as of the end day; SINCE_START: that minus the rollup on the day before startDate
+ *   gain7      value gained over the 7 days up to the end day (the trailing pace × 7)
+ *   completed  first day the value reached the target (running sums of the unit's rollup_change rows), not before startDate
+ * Ranks among siblings (same parent, holding a quota for the metric in the campaign, in the caller's jurisdiction):
+ *   rank by rate desc, value desc, code (1 = best); completion order by completion day (same day: same order).
+ */
+
+export type StandingOrder = 'RATE' | 'VALUE' | 'REMAINING';
+
+export interface FigureRow {
+  unitId: number;
+  parentId: number | null;
+  campaignId: number;
+  metric: string;
+  countingMode: CountingMode;
+  endDay: string;
+  target: number | null;
+  value: number;
+  rate: number | null;
+  remaining: number | null;
+  gain7: number;
+  completedOn: string | null;
+  rank: number | null;
+  siblingCount: number | null;
+  completionOrder: number | null;
+}
+
+const json = (rows: unknown[]): string => JSON.stringify(rows);
+const list = (n: number) => Array.from({ length: n }, () => '?').join(',');
+
+/**
+ * CTE text computing `fig` then `st` (standings) from a CTE `cand(unit_id, parent_id, code, campaign_id, metric,
+ * counting_mode, start_date, end_day)`. No bindings.
+ */
+const FIGURES = `
+fig as (
+  select cand.*, q.target, s.gain7,
+         (s.total - case when cand.counting_mode = 'SINCE_START' then s.base else 0 end)::float8 as value,
+         case when d.day is null then null else greatest(d.day, cand.start_date) end as completed_on
+    from cand
+    left join quota q on q.campaign_id = cand.campaign_id and q.unit_id = cand.unit_id and q.metric_code = cand.metric
+    cross join lateral (
+      select coalesce(sum(c.change), 0) as total,
+             coalesce(sum(c.change) filter (where c.date < cand.start_date), 0) as base,
+             (coalesce(sum(c.change) filter (where c.date > cand.end_day - 7), 0))::float8 as gain7
+        from rollup_change c where c.unit_id = cand.unit_id and c.metric = cand.metric and c.date <= cand.end_day) s
+    left join lateral (
+      select min(r.date) as day
+        from (select c.date, sum(c.change) over (order by c.date) as running
+                from rollup_change c where c.unit_id = cand.unit_id and c.metric = cand.metric and c.date <= cand.end_day) r
+       where q.target > 0 and cand.start_date <= cand.end_day
+         and (cand.counting_mode = 'CUMULATIVE' or r.date >= cand.start_date)
+         and r.running - case when cand.counting_mode = 'SINCE_START' then s.base else 0 end >= q.target) d on true
+),
+rated as (
+  select fig.*, case when fig.target > 0 then fig.value / fig.target end as rate,
+         case when fig.target is null then null else greatest(fig.target - fig.value, 0) end as remaining
+    from fig
+),
+st as (
+  select rated.*,
+         case when rated.target is not null then row_number() over (partition by rated.campaign_id, rated.metric, rated.parent_id, rated.target is null
+                order by rated.rate desc nulls last, rated.value desc, rated.code) end as rank,
+         case when rated.target is not null then count(*) over (partition by rated.campaign_id, rated.metric, rated.parent_id, rated.target is null) end as sibling_count,
+         case when rated.completed_on is not null then rank() over (partition by rated.campaign_id, rated.metric, rated.parent_id, rated.completed_on is null
+                order by rated.completed_on) end as completion_order
+    from rated
+)`;
+
+const FIGURE_COLUMNS = (a: string) => `${a}.unit_id as "unitId", ${a}.parent_id as "parentId", ${a}.campaign_id as "campaignId", ${a}.metric,
+  ${a}.counting_mode as "countingMode", to_char(${a}.end_day, 'YYYY-MM-DD') as "endDay", ${a}.target, ${a}.value, ${a}.rate::float8 as rate,
+  ${a}.remaining::float8 as remaining, ${a}.gain7, to_char(${a}.completed_on, 'YYYY-MM-DD') as "completedOn", ${a}.rank::int as rank,
+  ${a}.sibling_count::int as "siblingCount", ${a}.completion_order::int as "completionOrder"`;
+
+/** The campaign metrics (one, or all when `metric` is null) of a campaign visible to the caller, as `cm`. */
+const CAMPAIGN_METRICS = `select c.id as campaign_id, cm.metric_code as metric, cm.counting_mode, c.start_date,
+         least(?::date, c.deadline) as end_day, su.path as scope_path
+    from campaign c join admin_unit su on su.id = c.scope_unit_id join campaign_metric cm on cm.campaign_id = c.id`;
+
+export interface UnitCampaignKey {
+  unitId: number;
+  campaignId: number;
+  /** One metric of the campaign, or null for all of them. */
+  metric: string | null;
+}
+
+/**
+ * For many (unit, campaign[, metric]) keys in one statement: one row per campaign metric (catalogue order) with
+ * the unit's figure, rank and completion order among its siblings. Keys whose unit lies outside the campaign's
+ * scope or the caller's jurisdiction, or whose campaign is invisible, get no rows.
+ */
+export async function unitCampaignFigures(
+  em: EntityManager,
+  keys: readonly UnitCampaignKey[],
+  today: string,
+  figureScope: SqlCondition,
+  campaignScope: SqlCondition,
+): Promise<(FigureRow & { i: number; metricRow: MetricRow })[]> {
+  if (keys.length === 0) return [];
+  const rows: (FigureRow & { i: number } & MetricRow)[] = await em.execute(
+    `with k as (select * from jsonb_to_recordset(?::jsonb) as k(i int, unit_id int, campaign_id int, metric text)),
+     km as (
+       select k.i, k.unit_id, ku.parent_id, cm.campaign_id, cm.metric, cm.counting_mode, cm.start_date, cm.end_day
+         from k join admin_unit ku on ku.id = k.unit_id
+         join (${CAMPAIGN_METRICS} where ${campaignScope.sql}) cm on cm.campaign_id = k.campaign_id and (k.metric is null or cm.metric = k.metric)
+        where ku.path <@ cm.scope_path
+     ),
+     cand as (
+       select distinct u.id as unit_id, u.parent_id, u.code, km.campaign_id, km.metric, km.counting_mode, km.start_date, km.end_day
+         from km cross join lateral (
+                select km.unit_id
+                union
+                -- siblings by parent (indexed), each quota by its unique key; provinces (no parent) apart
+                select s.id from admin_unit s join quota q on q.campaign_id = km.campaign_id and q.unit_id = s.id and q.metric_code = km.metric
+                 where s.parent_id = km.parent_id
+                union
+                select s.id from admin_unit s join quota q on q.campaign_id = km.campaign_id and q.unit_id = s.id and q.metric_code = km.metric
+                 where km.parent_id is null and s.parent_id is null) x
+         join admin_unit u on u.id = x.unit_id
+        where ${figureScope.sql}
+     ),
+     ${FIGURES}
+     select km.i, ${FIGURE_COLUMNS('st')},
+            m.code, m.name_vi as "nameVi", m.name_en as "nameEn", m.description, m."group", m.reporting_level as "reportingLevel",
+            m.pipeline_order as "pipelineOrder"
+       from km join st on st.unit_id = km.unit_id and st.campaign_id = km.campaign_id and st.metric = km.metric
+       join metric m on m.code = km.metric
+      order by km.i, m."group", m.pipeline_order nulls last, m.code`,
+    [json(keys.map((k, i) => ({ i, unit_id: k.unitId, campaign_id: k.campaignId, metric: k.metric }))), today, ...campaignScope.bindings, ...figureScope.bindings],
+  );
+  return rows.map((r) => {
+    const { code, nameVi, nameEn, description, group, reportingLevel, pipelineOrder, ...figure } = r;
+    return { ...figure, metricRow: { code, nameVi, nameEn, description, group, reportingLevel, pipelineOrder } };
+  });
+}
+
+export interface StandingRow extends FigureRow {
+  unit: UnitRow;
+  position: number;
+}
+
+const ORDER_COLUMN: Record<StandingOrder, string> = { RATE: 'rate', VALUE: 'value', REMAINING: 'remaining' };
+
+function toStanding(r: Record<string, unknown>): StandingRow {
+  const unit: UnitRow = {
+    id: r.id as number, code: r.code as string, name: r.name as string, kind: r.kind as string, level: r.level as UnitLevel,
+    parentId: r.parentId as number | null, path: r.path as string, eligibleCitizens: r.eligibleCitizens as number | null,
+    validFrom: r.validFrom as string, validTo: r.validTo as string | null,
+  };
+  return { ...(r as unknown as FigureRow), unit, position: Number(r.position) };
+}
+
+/** Children (active, inside the campaign's scope and the caller's jurisdiction) of many parents, one page each, ordered by a figure. */
+export async function rankedChildrenPages(
+  em: EntityManager,
+  parentIds: readonly number[],
+  campaignId: number,
+  metric: string,
+  by: StandingOrder,
+  descending: boolean,
+  page: Page,
+  today: string,
+  unitScope: SqlCondition,
+  campaignScope: SqlCondition,
+): Promise<StandingRow[]> {
+  if (parentIds.length === 0) return [];
+  const col = ORDER_COLUMN[by];
+  const rows: Record<string, unknown>[] = await em.execute(
+    `with cm as (${CAMPAIGN_METRICS} where c.id = ? and cm.metric_code = ? and ${campaignScope.sql}),
+     cand as (
+       select u.id as unit_id, u.parent_id, u.code, cm.campaign_id, cm.metric, cm.counting_mode, cm.start_date, cm.end_day
+         from cm join admin_unit u on u.parent_id in (${list(parentIds.length)}) and u.valid_to is null and u.path <@ cm.scope_path
+        where ${unitScope.sql}
+     ),
+     ${FIGURES},
+     paged as (
+       select st.*, row_number() over (partition by st.parent_id order by st.${col} ${descending ? 'desc' : 'asc'} nulls last, st.code) as position
+         from st)
+     select ${FIGURE_COLUMNS('p')}, p.position, ${UNIT_COLUMNS}
+       from paged p join admin_unit u on u.id = p.unit_id
+      where p.position > ? and p.position <= ?
+      order by p.parent_id, p.position`,
+    [today, campaignId, metric, ...campaignScope.bindings, ...parentIds, ...unitScope.bindings, page.offset, page.offset + page.limit + 1],
+  );
+  return rows.map(toStanding);
+}
+
+/** How many children rankedChildrenPages would list for each parent. */
+export async function rankedChildrenCounts(
+  em: EntityManager,
+  parentIds: readonly number[],
+  campaignId: number,
+  metric: string,
+  unitScope: SqlCondition,
+  campaignScope: SqlCondition,
+): Promise<Map<number, number>> {
+  if (parentIds.length === 0) return new Map();
+  const rows: { parentId: number; n: number }[] = await em.execute(
+    `select u.parent_id as "parentId", count(*)::int as n
+       from campaign c join admin_unit su on su.id = c.scope_unit_id join campaign_metric cm on cm.campaign_id = c.id and cm.metric_code = ?
+       join admin_unit u on u.parent_id in (${list(parentIds.length)}) and u.valid_to is null and u.path <@ su.path
+      where c.id = ? and ${campaignScope.sql} and ${unitScope.sql}
+      group by u.parent_id`,
+    [metric, ...parentIds, campaignId, ...campaignScope.bindings, ...unitScope.bindings],
+  );
+  return new Map(rows.map((r) => [r.parentId, r.n]));
+}
+
+/** One page of a campaign's ranking of the units of a level (rate desc, value desc, code), for many campaigns. */
+export async function rankingPages(
+  em: EntityManager,
+  campaignIds: readonly number[],
+  metric: string,
+  level: UnitLevel,
+  page: Page,
+  today: string,
+  unitScope: SqlCondition,
+  campaignScope: SqlCondition,
+): Promise<(StandingRow & { campaignId: number })[]> {
+  if (campaignIds.length === 0) return [];
+  const rows: Record<string, unknown>[] = await em.execute(
+    `with cm as (${CAMPAIGN_METRICS} where c.id in (${list(campaignIds.length)}) and cm.metric_code = ? and ${campaignScope.sql}),
+     cand as (
+       select u.id as unit_id, u.parent_id, u.code, cm.campaign_id, cm.metric, cm.counting_mode, cm.start_date, cm.end_day
+         from cm join admin_unit u on u.path <@ cm.scope_path and u.level = ? and u.valid_to is null
+        where ${unitScope.sql}
+     ),
+     ${FIGURES},
+     paged as (
+       select st.*, row_number() over (partition by st.campaign_id order by st.rate desc nulls last, st.value desc, st.code) as position from st)
+     select ${FIGURE_COLUMNS('p')}, p.position, ${UNIT_COLUMNS}
+       from paged p join admin_unit u on u.id = p.unit_id
+      where p.position > ? and p.position <= ?
+      order by p.campaign_id, p.position`,
+    [today, ...campaignIds, metric, ...campaignScope.bindings, level, ...unitScope.bindings, page.offset, page.offset + page.limit + 1],
+  );
+  return rows.map((r) => ({ ...toStanding(r), campaignId: r.campaignId as number }));
+}
+
+/** How many units each campaign's ranking lists. */
+export async function rankingCounts(
+  em: EntityManager,
+  campaignIds: readonly number[],
+  metric: string,
+  level: UnitLevel,
+  unitScope: SqlCondition,
+  campaignScope: SqlCondition,
+): Promise<Map<number, number>> {
+  if (campaignIds.length === 0) return new Map();
+  const rows: { campaignId: number; n: number }[] = await em.execute(
+    `select c.id as "campaignId", count(u.id)::int as n
+       from campaign c join admin_unit su on su.id = c.scope_unit_id join campaign_metric cm on cm.campaign_id = c.id and cm.metric_code = ?
+       join admin_unit u on u.path <@ su.path and u.level = ? and u.valid_to is null
+      where c.id in (${list(campaignIds.length)}) and ${campaignScope.sql} and ${unitScope.sql}
+      group by c.id`,
+    [metric, level, ...campaignIds, ...campaignScope.bindings, ...unitScope.bindings],
+  );
+  return new Map(rows.map((r) => [r.campaignId, r.n]));
+}

@@ -1,0 +1,47 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context';
+import { loaders } from '../context';
+import { localIdOf } from '../common/global-id';
+import { toConnection, toPage } from '../common/pagination';
+import { MetricType } from '../metrics/metric.types';
+import { Unit } from '../units/unit.types';
+import { createCampaignProgressLoaders } from './campaign-progress.loaders';
+import { RankedChildrenArgs } from './campaign-progress.inputs';
+import { CampaignMetricProgress, CampaignStanding, CampaignStandingConnection, SortDirection, StandingField } from './campaign-progress.types';
+
+/** Campaign figures on Unit: one statement per field and depth, whatever number of units a response holds. */
+@Resolver(() => Unit)
+export class UnitCampaignProgressFieldsResolver {
+  @FieldResolver(() => [CampaignMetricProgress], {
+    description:
+      "This unit's progress on each metric of a campaign (catalogue order): value per counting mode, quota, rate, rank and completion among its siblings, projection. " +
+      "Empty when the campaign is not visible to you, does not track the metric, does not cover this unit, or this unit's figures lie outside your jurisdiction.",
+  })
+  async campaignProgress(
+    @Ctx() ctx: Context,
+    @Root() unit: Unit,
+    @Arg('campaignId', () => ID, { description: 'The campaign.' }) campaignId: string,
+    @Arg('metric', () => String, { nullable: true, description: 'Only this metric code (default: every metric of the campaign).' }) metric: string | null,
+  ): Promise<CampaignMetricProgress[]> {
+    const id = localIdOf('Campaign', campaignId);
+    if (id === null) return [];
+    const rows = await loaders(ctx, createCampaignProgressLoaders).unitFigures.load({ unitId: unit.dbId, campaignId: id, metric: metric?.trim() ?? null });
+    return rows.map((r) => CampaignMetricProgress.from(r, MetricType.from(r.metricRow)));
+  }
+
+  @FieldResolver(() => CampaignStandingConnection, {
+    description:
+      "Direct children (active, in the campaign's scope and your jurisdiction) ordered by a campaign figure — default RATE ASC, the units furthest behind first; " +
+      'children without a quota come last. Empty when the campaign is not visible to you or does not track the metric.',
+  })
+  async rankedChildren(@Ctx() ctx: Context, @Root() unit: Unit, @Args() args: RankedChildrenArgs) {
+    const page = toPage(args);
+    const campaignId = localIdOf('Campaign', args.campaignId) ?? 0;
+    const metric = args.metric.trim();
+    const by = args.by ?? StandingField.RATE;
+    const descending = (args.direction ?? SortDirection.ASC) === SortDirection.DESC;
+    const l = loaders(ctx, createCampaignProgressLoaders);
+    const rows = await l.rankedChildren(campaignId, metric, by, descending, page).load(unit.dbId);
+    return toConnection(rows.map((r) => CampaignStanding.from(r, r.rank)), page, () => l.rankedChildrenCount(campaignId, metric).load(unit.dbId));
+  }
+}
