@@ -46,7 +46,9 @@ function national(ctx: ReadContext): ReadScenario {
     id: 1,
     name: 'national dashboard',
     requires: ['Unit.progress'],
-    optional: ['Query.campaignProgress'],
+    // Ranking provinces by campaign rate needs one national campaign; campaigns are scoped at a unit and the tree
+    // has no national root, so the bench runs one campaign per province and this dashboard shows progress only.
+    optional: [],
     entries: [{ token: ctx.tokens.national, body: gqlBody(query) }],
     floor: {
       sql: `select u.id, u.code, u.name, u.eligible_citizens,
@@ -67,14 +69,20 @@ function national(ctx: ReadContext): ReadScenario {
 /** 2. Province drill-down: a province VIEWER reads its province, districts and communes with figures and quotas. */
 function province(ctx: ReadContext): ReadScenario {
   const cid = toGlobalId('Campaign', ctx.provinceCampaignId);
+  const campaign = has(ctx, 'Unit.campaignProgress') && has(ctx, 'Unit.rankedChildren');
   const unitFields = `code name
     collected: ${P('eid.collected')}
     activated: ${P('eid.activated')}
-    quota(campaignId: $campaignId, metric: "eid.activated") { target }`;
+    quota(campaignId: $campaignId, metric: "eid.activated") { target }
+    ${campaign ? 'campaignProgress(campaignId: $campaignId, metric: "eid.activated") { value target rate rank siblingCount }' : ''}`;
+  const ranked = campaign
+    ? `rankedChildren(campaignId: $campaignId, metric: "eid.activated", by: RATE, first: 20) { nodes { position rank rate value target unit { code name } } }`
+    : '';
   const query = `query ProvinceDrillDown($code: String!, $campaignId: ID!) {
     unitByCode(code: $code) {
       ${unitFields}
       figure: ${P('eid.collected', 'value reportedUnits reportingUnits')}
+      ${ranked}
       children(first: 20) { totalCount nodes { ${unitFields}
         children(first: 20) { totalCount nodes { ${unitFields} } } } }
     }
@@ -83,11 +91,13 @@ function province(ctx: ReadContext): ReadScenario {
     id: 2,
     name: 'province drill-down',
     requires: ['Unit.progress', 'Unit.quota'],
-    optional: ['Query.campaignProgress'],
+    optional: ['Unit.campaignProgress', 'Unit.rankedChildren'],
     entries: [{ token: ctx.tokens.province, body: gqlBody(query, { code: ctx.provinceCode, campaignId: cid }) }],
     floor: {
       sql: `with p as (select id, path from admin_unit where code = $1)
             select u.id, u.code, u.name, u.parent_id, c.value as collected, c.reporters, a.value as activated, q.target,
+                   a.value::float8 / nullif(q.target, 0) as rate,
+                   rank() over (partition by u.parent_id order by a.value::float8 / nullif(q.target, 0) desc nulls last, a.value desc, u.code) as rank,
                    case when u.id = p.id then (select count(*) from admin_unit h where h.path <@ p.path and h.level = 'HAMLET'
                                                  and h.valid_from <= $3::date and (h.valid_to is null or h.valid_to >= $3::date)) end as reporting
               from p join admin_unit u on u.path <@ p.path and nlevel(u.path) <= nlevel(p.path) + 2
@@ -104,6 +114,9 @@ function province(ctx: ReadContext): ReadScenario {
 function commune(ctx: ReadContext): ReadScenario {
   const cid = toGlobalId('Campaign', ctx.provinceCampaignId);
   const reasons = has(ctx, 'Unit.reasons') ? 'reasons { metric { code } value }' : '';
+  const teams = has(ctx, 'Unit.teams') ? 'teams { name kind active }' : '';
+  const coverage = has(ctx, 'Unit.teamCoverage') ? 'teamCoverage(campaignId: $campaignId) { hamletCount hamletsMeetingMinimum minTeamsPerHamlet }' : '';
+  const campaign = has(ctx, 'Unit.campaignProgress') ? 'campaignProgress(campaignId: $campaignId, metric: "eid.activated") { value target rate rank pacePerDay projectedCompletionOn }' : '';
   const query = `query CommunePage($code: String!, $campaignId: ID!, $from: Date!, $to: Date!) {
     unitByCode(code: $code) {
       code name eligibleCitizens
@@ -113,11 +126,15 @@ function commune(ctx: ReadContext): ReadScenario {
       quota(campaignId: $campaignId, metric: "eid.activated") { target allocatedToChildren }
       series(metric: "eid.activated", from: $from, to: $to) { date value }
       ${reasons}
+      ${coverage}
+      ${campaign}
       children(first: 100) { totalCount nodes {
         code name eligibleCitizens
         collected: ${P('eid.collected')}
         activated: ${P('eid.activated')}
         quota(campaignId: $campaignId, metric: "eid.activated") { target }
+        ${campaign.replace(' pacePerDay projectedCompletionOn', '')}
+        ${teams}
       } }
     }
   }`;
@@ -125,7 +142,7 @@ function commune(ctx: ReadContext): ReadScenario {
     id: 3,
     name: 'commune page',
     requires: ['Unit.progress', 'Unit.series', 'Unit.quota'],
-    optional: ['Unit.reasons', 'Unit.teams'],
+    optional: ['Unit.reasons', 'Unit.teams', 'Unit.teamCoverage', 'Unit.campaignProgress'],
     entries: [{ token: ctx.tokens.commune, body: gqlBody(query, { code: ctx.communeCode, campaignId: cid, from: ctx.seriesFrom, to: ctx.today }) }],
     floor: {
       sql: `with c as (select id, path from admin_unit where code = $1),

@@ -194,7 +194,7 @@ async function main(): Promise<void> {
       data: {
         units: units.provinces + units.districts + units.communes + units.hamlets, ...units, campaigns: campaigns.campaigns, quotas: campaigns.quotas,
         historyDays: args.days, historyFrom: historyFirst, historyTo: historyLast, reportsLoaded: progress?.reports ?? 0, reportsAtEnd: reports,
-        rollupChangeRowsLoaded: progress?.rollupRows ?? 0, missingFields: ['Unit.progress', 'Unit.series', 'Unit.reasons', 'Unit.teams', 'Query.campaignProgress', 'Mutation.reportProgress'].filter((x) => !fields.has(x)),
+        rollupChangeRowsLoaded: progress?.rollupRows ?? 0, missingFields: ['Unit.progress', 'Unit.series', 'Unit.reasons', 'Unit.teams', 'Unit.teamCoverage', 'Unit.campaignProgress', 'Unit.rankedChildren', 'Mutation.reportProgress'].filter((x) => !fields.has(x)),
       },
       scenarios: results,
       memory: { maxRssMb: maxRss, goal: { text: '≤ 512 MB', pass: maxRss <= 512 } },
