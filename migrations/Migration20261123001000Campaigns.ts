@@ -4,7 +4,7 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261123001000Campaigns extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create table "campaign" (
-      "id" serial primary key, "name" text not null, "description" text not null default '', "scope_unit_id" int not null,
+      "id" serial primary key, "name" text not null, "description" text not null default '', "scope_unit_id" int null,
       "start_date" date not null, "deadline" date not null,
       "status" text check ("status" in ('DRAFT', 'ACTIVE', 'CLOSED')) not null default 'DRAFT',
       "min_teams_per_hamlet" integer not null default 5, "created_by_id" int null,

@@ -5,6 +5,7 @@ import { Migration20261123000300RateLimits } from './Migration20261123000300Rate
 import { Migration20261123000400LoginSecurity } from './Migration20261123000400LoginSecurity';
 import { Migration20261123001000Campaigns } from './Migration20261123001000Campaigns';
 import { Migration20261123002000Progress } from './Migration20261123002000Progress';
+import { Migration20261123003000Teams } from './Migration20261123003000Teams';
 
 /** Migrations in order. Append new ones here (npm run db:migration:create does it). Never edit a landed one. */
 export const migrationsList = [
@@ -15,4 +16,5 @@ export const migrationsList = [
   { name: 'Migration20261123000400LoginSecurity', class: Migration20261123000400LoginSecurity },
   { name: 'Migration20261123001000Campaigns', class: Migration20261123001000Campaigns },
   { name: 'Migration20261123002000Progress', class: Migration20261123002000Progress },
+  { name: 'Migration20261123003000Teams', class: Migration20261123003000Teams },
 ];

@@ -4,6 +4,7 @@ import { seedDemoUnits } from './demo-units';
 import { seedDemoAccounts } from './demo-accounts';
 import { seedDemoCampaigns } from './demo-campaigns';
 import { seedDemoProgress } from './demo-progress';
+import { seedDemoTeams } from './demo-teams';
 
 /**
  * Loads the demo data of DOMAIN.md (idempotent) and returns what to print at startup.
@@ -14,6 +15,7 @@ export async function seedDemo(orm: MikroORM, config: Config, url?: string): Pro
   const units = await em.transactional((tx) => seedDemoUnits(tx as EntityManager));
   await em.transactional((tx) => seedDemoCampaigns(tx as EntityManager));
   await em.transactional((tx) => seedDemoProgress(tx as EntityManager));
+  await em.transactional((tx) => seedDemoTeams(tx as EntityManager));
   const accounts = await em.transactional((tx) => seedDemoAccounts(tx as EntityManager, url ?? `http://localhost:${config.port}/graphql`));
   return `Demo data loaded (${units.created} new units).\n${accounts}`;
 }

@@ -25,6 +25,10 @@ import { UnitProgressFieldsResolver } from './progress/unit-progress.fields.reso
 import { UnitCampaignProgressFieldsResolver } from './progress/unit-campaign-progress.fields.resolver';
 import { CampaignRankingFieldsResolver } from './progress/campaign-ranking.fields.resolver';
 import './progress/progress.node';
+import { TeamResolver } from './teams/team.resolver';
+import { TeamAssignmentFieldsResolver, TeamFieldsResolver } from './teams/team.fields.resolver';
+import { UnitTeamFieldsResolver } from './teams/unit-team.fields.resolver';
+import './teams/team.node';
 
 /** Every resolver class of the API; a feature adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -33,6 +37,7 @@ export const resolvers: NonEmptyArray<Function> = [
   SessionResolver, PrincipalResolver, PrincipalFieldsResolver, GrantFieldsResolver, AuditResolver,
   CampaignResolver, CampaignFieldsResolver, QuotaResolver, UnitQuotaFieldsResolver,
   ProgressResolver, UnitProgressFieldsResolver, UnitCampaignProgressFieldsResolver, CampaignRankingFieldsResolver,
+  TeamResolver, TeamFieldsResolver, TeamAssignmentFieldsResolver, UnitTeamFieldsResolver,
 ];
 
 export async function createSchema(): Promise<GraphQLSchema> {

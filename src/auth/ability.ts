@@ -8,6 +8,8 @@ export interface GrantScope {
   role: Role;
   unitPath: string | null;
   teamId?: number | null;
+  /** For TEAM_LEADER grants: paths of the hamlets its (active) team is assigned to, loaded with the grants. */
+  hamletPaths?: readonly string[];
 }
 
 export type AppAbility = MongoAbility<[Action, Subject | (ForcedSubject<Subject> & Record<string, unknown>)], MongoQuery>;
@@ -31,6 +33,7 @@ export const ROLES_ADMIN_GRANTS_UNDER = [Role.VIEWER, Role.OFFICER, Role.TEAM_LE
  * all their grants, null for a national one): an ADMIN manages a principal only when both lie in its
  * subtree, so nobody can edit (or even see) an account that holds power outside their reach.
  * Grants are checked by `role` and `path` (of the unit granted at).
+ * Teams are checked by `path` (their unit's) and `id`; team members by `path` (their team's unit) and `teamId`.
  */
 
 function defineViewerRules({ can }: Builder, path: string): void {
@@ -44,6 +47,8 @@ function defineOfficerRules(b: Builder, path: string): void {
   defineViewerRules(b, path);
   b.can('report', 'Progress', under(path));
   b.can('manage', 'Team', under(path));
+  // Members' phone numbers are personal data: OFFICER and above in scope, and the team's own leader.
+  b.can(['readContact', 'edit'], 'TeamMember', under(path));
 }
 
 function defineAdminRules(b: Builder, path: string): void {
@@ -57,9 +62,22 @@ function defineAdminRules(b: Builder, path: string): void {
   b.can('read', 'AuditEntry', under(path));
 }
 
-function defineTeamLeaderRules({ can }: Builder, path: string, teamId: number | null | undefined): void {
-  can('read', ['Unit', 'Progress'], under(path));
-  if (teamId != null) can('read', 'Team', cond({ id: teamId }));
+/**
+ * A team leader works on its team's assigned hamlets only (those inside the unit of its grant): it reads
+ * exactly those units and their progress, reports progress for them, reads the campaigns covering them,
+ * reads its team (members with phones, assignments) and edits its members. The rules for units are
+ * always present (possibly over no hamlet at all), so the coarse gate stays the same while lists come back empty.
+ */
+function defineTeamLeaderRules({ can }: Builder, g: GrantScope): void {
+  const hamletPaths = [...(g.hamletPaths ?? [])];
+  can('read', ['Unit', 'Progress'], cond({ path: { $in: hamletPaths } }));
+  can('report', 'Progress', cond({ path: { $in: hamletPaths } }));
+  can('read', 'Campaign', cond({ path: { $in: [] } })); // the gate does not depend on having assignments yet
+  for (const p of hamletPaths) can('read', 'Campaign', over(p));
+  if (g.teamId != null) {
+    can('read', 'Team', cond({ id: g.teamId }));
+    can(['readContact', 'edit'], 'TeamMember', cond({ teamId: g.teamId }));
+  }
 }
 
 export function defineAbility(grants: readonly GrantScope[]): AppAbility {
@@ -78,6 +96,7 @@ export function defineAbility(grants: readonly GrantScope[]): AppAbility {
         b.can(['read', 'assign'], 'Quota');
         b.can(['read', 'report'], 'Progress');
         b.can(['read', 'manage'], 'Team');
+        b.can(['readContact', 'edit'], 'TeamMember');
         b.can('read', 'AuditEntry');
         break;
       case Role.ADMIN:
@@ -87,7 +106,7 @@ export function defineAbility(grants: readonly GrantScope[]): AppAbility {
         defineOfficerRules(b, path);
         break;
       case Role.TEAM_LEADER:
-        defineTeamLeaderRules(b, path, g.teamId);
+        defineTeamLeaderRules(b, g);
         break;
       case Role.VIEWER:
         defineViewerRules(b, path);

@@ -37,11 +37,21 @@ interface Row {
   unit_id: number | null;
   unit_path: string | null;
   team_id: number | null;
+  hamlet_paths: string[] | null;
   api_key_id?: number;
   last_used_at?: Date | null;
 }
 
-const PRINCIPAL_COLUMNS = `p.id, p.kind, p.display_name, p.username, (select hu.path::text from admin_unit hu where hu.id = p.home_unit_id) as home_path, g.id as grant_id, g.role, g.unit_id, u.path::text as unit_path, g.team_id`;
+/*
+ * A TEAM_LEADER grant carries the paths of the hamlets its team is assigned to (active team, assignment not
+ * cancelled, hamlet inside the grant's unit): they are what the leader may read and report on (ability.ts).
+ * A subquery per grant row, so authentication stays one statement.
+ */
+const HAMLET_PATHS = `case when g.role = 'TEAM_LEADER' then (
+    select coalesce(array_agg(distinct h.path::text), '{}')
+      from team_assignment a join team t on t.id = a.team_id and t.active join admin_unit h on h.id = a.hamlet_id
+     where a.team_id = g.team_id and a.status <> 'CANCELLED' and h.path <@ u.path) end as hamlet_paths`;
+const PRINCIPAL_COLUMNS = `p.id, p.kind, p.display_name, p.username, (select hu.path::text from admin_unit hu where hu.id = p.home_unit_id) as home_path, g.id as grant_id, g.role, g.unit_id, u.path::text as unit_path, g.team_id, ${HAMLET_PATHS}`;
 const GRANT_JOINS = `left join "grant" g on g.principal_id = p.id left join admin_unit u on u.id = g.unit_id`;
 
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -114,6 +124,7 @@ function toPrincipal(rows: Row[]): CurrentPrincipal {
         unitId: r.unit_id,
         unitPath: r.unit_path,
         teamId: r.team_id,
+        ...(r.role === Role.TEAM_LEADER ? { hamletPaths: r.hamlet_paths ?? [] } : {}),
       })),
   };
 }

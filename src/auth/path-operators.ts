@@ -14,7 +14,7 @@ import type { FieldCondition, JsInterpreter } from '@ucast/mongo2js';
  *                            Principals: "all its grants lie inside my unit".
  */
 const isUnder = (path: unknown, root: string): boolean =>
-  typeof path === 'string' && (path === root || path.startsWith(`${root}.`));
+  typeof path === 'string' && (root === '' || path === root || path.startsWith(`${root}.`));
 
 const validatePath = (instruction: { name: string }, value: unknown): void => {
   if (typeof value !== 'string' || !/^\d+(\.\d+)*$/.test(value)) {

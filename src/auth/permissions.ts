@@ -13,6 +13,8 @@ export const PERMISSIONS = {
   Metric: ['read', 'create', 'update'],
   Progress: ['read', 'report'],
   Team: ['read', 'manage'],
+  /** readContact: see members' phone numbers (personal data); edit: add, change, remove members. */
+  TeamMember: ['readContact', 'edit'],
 } as const;
 
 export type Subject = keyof typeof PERMISSIONS;

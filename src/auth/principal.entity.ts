@@ -72,9 +72,9 @@ export class Grant {
   @ManyToOne(() => AdminUnit, { deleteRule: 'restrict', nullable: true })
   unit?: AdminUnit | null;
 
-  /** For TEAM_LEADER grants: the team led (foreign key added with the teams feature). */
-  @Property({ columnType: 'integer', nullable: true })
-  teamId?: number | null;
+  /** For TEAM_LEADER grants: the team led. */
+  @ManyToOne(() => 'Team', { nullable: true, deleteRule: 'cascade', fieldName: 'team_id' })
+  team?: object | null;
 
   @ManyToOne(() => Principal, { nullable: true, deleteRule: 'set null' })
   grantedBy?: Principal | null;

@@ -25,7 +25,7 @@ export async function lockCampaign(em: EntityManager, id: number, mode: 'update'
   return row ?? null;
 }
 
-export async function insertCampaign(em: EntityManager, f: CampaignFields, scopeUnitId: number, createdBy: number | null): Promise<number> {
+export async function insertCampaign(em: EntityManager, f: CampaignFields, scopeUnitId: number | null, createdBy: number | null): Promise<number> {
   const [{ id }] = await em.execute(
     `insert into campaign (name, description, scope_unit_id, start_date, deadline, status, min_teams_per_hamlet, created_by_id, created_at, updated_at)
      values (?, ?, ?, ?, ?, 'DRAFT', ?, ?, now(), now()) returning id`,

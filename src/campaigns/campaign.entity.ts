@@ -18,8 +18,9 @@ export class Campaign {
   @Property({ columnType: 'text', default: '' })
   description: string = '';
 
-  @ManyToOne(() => AdminUnit, { deleteRule: 'restrict' })
-  scopeUnit!: AdminUnit;
+  /** The unit whose subtree the campaign covers; null for a national campaign (SYSTEM_ADMIN only). */
+  @ManyToOne(() => AdminUnit, { deleteRule: 'restrict', nullable: true })
+  scopeUnit?: AdminUnit | null;
 
   @Property({ columnType: 'date', type: 'string' })
   startDate!: string;

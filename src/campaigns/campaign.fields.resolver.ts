@@ -8,10 +8,11 @@ import { CampaignMetricType, CampaignType } from './campaign.types';
 
 @Resolver(() => CampaignType)
 export class CampaignFieldsResolver {
-  @FieldResolver(() => UnitRef, { description: 'The unit whose subtree the campaign covers (identity only).' })
-  async scopeUnit(@Ctx() ctx: Context, @Root() campaign: CampaignType): Promise<UnitRef> {
+  @FieldResolver(() => UnitRef, { nullable: true, description: 'The unit whose subtree the campaign covers (identity only); null for a national campaign.' })
+  async scopeUnit(@Ctx() ctx: Context, @Root() campaign: CampaignType): Promise<UnitRef | null> {
+    if (campaign.scopeUnitId === null) return null;
     const row = await loaders(ctx, createUnitLoaders).identity.load(campaign.scopeUnitId);
-    return UnitRef.from(row!);
+    return row && UnitRef.from(row);
   }
 
   @FieldResolver(() => [CampaignMetricType], { description: 'The metrics the campaign tracks, in catalogue order.' })

@@ -30,8 +30,8 @@ export class CreateCampaignInput {
   name!: string;
   @Field(() => String, { nullable: true, description: 'Free text.' })
   description?: string | null;
-  @Field(() => ID, { description: 'The unit whose subtree the campaign covers.' })
-  scopeUnitId!: string;
+  @Field(() => ID, { nullable: true, description: 'The unit whose subtree the campaign covers; omit for a national campaign (SYSTEM_ADMIN only).' })
+  scopeUnitId?: string | null;
   @Field(() => DateScalar, { description: 'First day.' })
   startDate!: string;
   @Field(() => DateScalar, { description: 'Last day; on or after startDate.' })

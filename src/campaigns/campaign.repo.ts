@@ -9,7 +9,7 @@ export interface CampaignRow {
   id: number;
   name: string;
   description: string;
-  scopeUnitId: number;
+  scopeUnitId: number | null;
   scopePath: string;
   startDate: string;
   deadline: string;
@@ -26,12 +26,12 @@ export interface CampaignMetricRow extends MetricRow {
 }
 
 /** Column map for the jurisdiction condition: a campaign is judged by its scope unit's path. */
-export const campaignColumns = { path: 'su.path', id: 'c.id' };
+export const campaignColumns = { path: "coalesce(su.path, ''::ltree)", id: 'c.id' };
 
-const COLUMNS = `c.id, c.name, c.description, c.scope_unit_id as "scopeUnitId", su.path::text as "scopePath",
+const COLUMNS = `c.id, c.name, c.description, c.scope_unit_id as "scopeUnitId", coalesce(su.path, ''::ltree)::text as "scopePath",
   to_char(c.start_date, 'YYYY-MM-DD') as "startDate", to_char(c.deadline, 'YYYY-MM-DD') as deadline, c.status,
   c.min_teams_per_hamlet as "minTeamsPerHamlet", c.created_at as "createdAt", c.updated_at as "updatedAt"`;
-const FROM = 'campaign c join admin_unit su on su.id = c.scope_unit_id';
+const FROM = 'campaign c left join admin_unit su on su.id = c.scope_unit_id';
 
 /** Every read takes the caller's jurisdiction over aliases `c` (campaign) and `su` (its scope unit). */
 export async function campaignsByIds(em: EntityManager, ids: readonly number[], scope: SqlCondition, lock = ''): Promise<CampaignRow[]> {
@@ -54,7 +54,7 @@ function filterSql(f: CampaignFilter, scope: SqlCondition): { where: string; bin
   const parts = [scope.sql];
   const bindings: unknown[] = [...scope.bindings];
   if (f.unitPath) {
-    parts.push('(su.path @> ?::ltree or su.path <@ ?::ltree)');
+    parts.push("(coalesce(su.path, ''::ltree) @> ?::ltree or su.path <@ ?::ltree)");
     bindings.push(f.unitPath, f.unitPath);
   }
   if (f.status) {

@@ -1,3 +1,5 @@
+import type { UnitRow } from '../units/unit.repo';
+import { NATIONAL_PATH } from '../common/paths';
 import type { Context } from '../context';
 import { ConflictError, NotFoundError, ProblemList } from '../common/errors';
 import { localIdOf } from '../common/global-id';
@@ -83,10 +85,14 @@ async function reload(ctx: Context, id: number): Promise<CampaignType> {
 }
 
 export async function createCampaign(ctx: Context, input: CreateCampaignInput): Promise<CampaignType> {
-  const unitId = localIdOf('Unit', input.scopeUnitId);
-  const [unit] = unitId === null ? [] : await unitsByIds(ctx.em, [unitId], scope(ctx, 'read', 'Unit', unitColumns));
-  if (!unit) throw new NotFoundError('Unit (scopeUnitId)', input.scopeUnitId);
-  ensureCan(ctx, 'create', 'Campaign', { path: unit.path }, 'You may only create campaigns scoped inside your own jurisdiction.');
+  let unit: UnitRow | null = null;
+  if (input.scopeUnitId != null) {
+    const unitId = localIdOf('Unit', input.scopeUnitId);
+    [unit] = unitId === null ? [] : await unitsByIds(ctx.em, [unitId], scope(ctx, 'read', 'Unit', unitColumns));
+    if (!unit) throw new NotFoundError('Unit (scopeUnitId)', input.scopeUnitId);
+  }
+  const scopePath = unit?.path ?? NATIONAL_PATH;
+  ensureCan(ctx, 'create', 'Campaign', { path: scopePath }, 'You may only create campaigns scoped inside your own jurisdiction (national campaigns: SYSTEM_ADMIN).');
   const problems = new ProblemList();
   const fields: CampaignFields = {
     name: requiredText(problems, ['input', 'name'], input.name),
@@ -96,13 +102,13 @@ export async function createCampaign(ctx: Context, input: CreateCampaignInput): 
     minTeamsPerHamlet: input.minTeamsPerHamlet ?? 5,
   };
   checkFields(problems, fields);
-  if (unit.validTo) problems.add(['input', 'scopeUnitId'], 'The scope unit is retired.');
+  if (unit?.validTo) problems.add(['input', 'scopeUnitId'], 'The scope unit is retired.');
   const metrics = await checkMetrics(ctx, problems, input.metrics, ['input', 'metrics']);
   problems.throwIfAny();
   const id = await writeTransaction(ctx, async (em) => {
-    const newId = await insertCampaign(em, fields, unit.id, ctx.principal?.id ?? null);
+    const newId = await insertCampaign(em, fields, unit?.id ?? null, ctx.principal?.id ?? null);
     await replaceCampaignMetrics(em, newId, metrics);
-    await audit(em, ctx, [{ action: 'campaign.create', objectType: 'Campaign', objectId: newId, unitPath: unit.path, after: { ...fields, scopeUnitId: unit.id, metrics } }]);
+    await audit(em, ctx, [{ action: 'campaign.create', objectType: 'Campaign', objectId: newId, unitPath: unit?.path ?? null, after: { ...fields, scopeUnitId: unit?.id ?? null, metrics } }]);
     return newId;
   });
   return reload(ctx, id);

@@ -32,7 +32,7 @@ export class CampaignType extends Node {
   readonly __typename = 'Campaign';
   /** Database ids and scope path, for resolvers; not part of the schema. */
   dbId!: number;
-  scopeUnitId!: number;
+  scopeUnitId!: number | null;
   scopePath!: string;
 
   @Field({ description: 'Name, e.g. "Chiến dịch cao điểm 90 ngày đêm".' })

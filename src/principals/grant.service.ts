@@ -1,5 +1,6 @@
 import type { Context } from '../context';
-import { ConflictError, NotFoundError, ProblemList } from '../common/errors';
+import { BadUserInputError, ConflictError, NotFoundError, ProblemList } from '../common/errors';
+import { findTeamRow } from '../teams/team.service';
 import { localIdOf } from '../common/global-id';
 import { ensureCan, requirePrincipal, scope } from '../common/scoped';
 import { writeTransaction } from '../common/transaction';
@@ -28,6 +29,13 @@ export async function grantRole(ctx: Context, input: GrantRoleInput): Promise<{ 
   problems.throwIfAny();
   const unit = input.unitId != null ? await visibleUnit(ctx, input.unitId, 'unitId') : null;
   ensureCan(ctx, 'create', 'Grant', { role: input.role, path: unit?.path ?? null }, `You may not grant ${input.role} there: only roles below your own, inside your jurisdiction.`);
+  if (input.teamId != null && unit) {
+    // The team led must be one the giver can see, inside the unit of the grant (the FK alone would answer INTERNAL_SERVER_ERROR).
+    const team = await findTeamRow(ctx, input.teamId);
+    if (!team || !(team.unitPath === unit.path || team.unitPath.startsWith(`${unit.path}.`))) {
+      throw BadUserInputError.field(['input', 'teamId'], 'teamId must name a team you can see inside the unit of the grant.');
+    }
+  }
   const g = { principalId: target.id, role: input.role, unitId: unit?.id ?? null, teamId: input.teamId ?? null };
   return writeTransaction(ctx, async (em) => {
     if (await write.grantExists(em, g)) throw new ConflictError('The principal already holds this role there.');

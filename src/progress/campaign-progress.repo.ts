@@ -88,8 +88,8 @@ const FIGURE_COLUMNS = (a: string) => `${a}.unit_id as "unitId", ${a}.parent_id 
 
 /** The campaign metrics (one, or all when `metric` is null) of a campaign visible to the caller, as `cm`. */
 const CAMPAIGN_METRICS = `select c.id as campaign_id, cm.metric_code as metric, cm.counting_mode, c.start_date,
-         least(?::date, c.deadline) as end_day, su.path as scope_path
-    from campaign c join admin_unit su on su.id = c.scope_unit_id join campaign_metric cm on cm.campaign_id = c.id`;
+         least(?::date, c.deadline) as end_day, coalesce(su.path, ''::ltree) as scope_path
+    from campaign c left join admin_unit su on su.id = c.scope_unit_id join campaign_metric cm on cm.campaign_id = c.id`;
 
 export interface UnitCampaignKey {
   unitId: number;
@@ -211,8 +211,8 @@ export async function rankedChildrenCounts(
   if (parentIds.length === 0) return new Map();
   const rows: { parentId: number; n: number }[] = await em.execute(
     `select u.parent_id as "parentId", count(*)::int as n
-       from campaign c join admin_unit su on su.id = c.scope_unit_id join campaign_metric cm on cm.campaign_id = c.id and cm.metric_code = ?
-       join admin_unit u on u.parent_id in (${list(parentIds.length)}) and u.valid_to is null and u.path <@ su.path
+       from campaign c left join admin_unit su on su.id = c.scope_unit_id join campaign_metric cm on cm.campaign_id = c.id and cm.metric_code = ?
+       join admin_unit u on u.parent_id in (${list(parentIds.length)}) and u.valid_to is null and u.path <@ coalesce(su.path, ''::ltree)
       where c.id = ? and ${campaignScope.sql} and ${unitScope.sql}
       group by u.parent_id`,
     [metric, ...parentIds, campaignId, ...campaignScope.bindings, ...unitScope.bindings],
@@ -263,8 +263,8 @@ export async function rankingCounts(
   if (campaignIds.length === 0) return new Map();
   const rows: { campaignId: number; n: number }[] = await em.execute(
     `select c.id as "campaignId", count(u.id)::int as n
-       from campaign c join admin_unit su on su.id = c.scope_unit_id join campaign_metric cm on cm.campaign_id = c.id and cm.metric_code = ?
-       join admin_unit u on u.path <@ su.path and u.level = ? and u.valid_to is null
+       from campaign c left join admin_unit su on su.id = c.scope_unit_id join campaign_metric cm on cm.campaign_id = c.id and cm.metric_code = ?
+       join admin_unit u on u.path <@ coalesce(su.path, ''::ltree) and u.level = ? and u.valid_to is null
       where c.id in (${list(campaignIds.length)}) and ${campaignScope.sql} and ${unitScope.sql}
       group by c.id`,
     [metric, level, ...campaignIds, ...campaignScope.bindings, ...unitScope.bindings],

@@ -44,7 +44,7 @@ const QUOTA_SELECT = `select q.id, q.campaign_id as "campaignId", q.metric_code 
   from quota q
   join admin_unit u on u.id = q.unit_id
   join campaign c on c.id = q.campaign_id
-  join admin_unit su on su.id = c.scope_unit_id
+  left join admin_unit su on su.id = c.scope_unit_id
   left join principal pr on pr.id = q.assigned_by_id
   left join lateral (
     select sum(cq.target) as allocated, count(*) as n
@@ -82,7 +82,7 @@ export async function quotasByIds(em: EntityManager, ids: readonly number[], quo
 const HISTORY_FROM = `from quota_history h
   join admin_unit u on u.id = h.unit_id
   join campaign c on c.id = h.campaign_id
-  join admin_unit su on su.id = c.scope_unit_id`;
+  left join admin_unit su on su.id = c.scope_unit_id`;
 
 /** One page of quota changes (newest first) for each of many units, in one statement. */
 export async function historyPages(

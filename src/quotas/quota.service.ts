@@ -1,3 +1,4 @@
+import { isUnderPath } from '../common/paths';
 import type { Context } from '../context';
 import { SQL_TRUE } from '../auth/ability-to-sql';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, ProblemList } from '../common/errors';
@@ -20,7 +21,6 @@ import type { AssignQuotasInput, AssignQuotasPayload } from './quota.inputs';
 export const MAX_ALLOCATIONS = 5000;
 export const quotaReadScope = (ctx: Context) => scope(ctx, 'read', 'Quota', { path: 'u.path' });
 
-const isUnder = (path: string, root: string) => path === root || path.startsWith(`${root}.`);
 
 /** Quotas of units (scoped) for one campaign metric, keyed by unit id. */
 export async function quotasOf(ctx: Context, campaignId: number, metric: string, unitIds: number[]): Promise<Map<number, repo.QuotaRow>> {
@@ -60,7 +60,7 @@ async function checkAllocations(ctx: Context, campaign: CampaignRow, parent: Uni
     seen.add(row.id);
     if (row.parentId !== (parent?.id ?? null)) {
       problems.add(at(i, 'unitId'), `Allocation ${i}: unit ${row.code} is not a direct child of ${parent ? `unit ${parent.code}` : 'the top level'}.`);
-    } else if (!isUnder(row.path, campaign.scopePath)) {
+    } else if (!isUnderPath(row.path, campaign.scopePath)) {
       problems.add(at(i, 'unitId'), `Allocation ${i}: unit ${row.code} lies outside the campaign's scope.`);
     } else if (row.validTo) {
       problems.add(at(i, 'unitId'), `Allocation ${i}: unit ${row.code} is retired.`);

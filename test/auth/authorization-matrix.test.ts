@@ -54,6 +54,17 @@ const MATRIX: Record<string, string> = {
   'Mutation.updateMetric': 'update:Metric',
   'Mutation.reportProgress': 'report:Progress',
   'Mutation.importProgress': 'report:Progress',
+  'Query.team': 'read:Team',
+  'Query.teams': 'read:Team',
+  'Mutation.createTeam': 'manage:Team',
+  'Mutation.updateTeam': 'manage:Team',
+  'Mutation.disbandTeam': 'manage:Team',
+  'Mutation.addTeamMember': 'edit:TeamMember',
+  'Mutation.updateTeamMember': 'edit:TeamMember',
+  'Mutation.removeTeamMember': 'edit:TeamMember',
+  'Mutation.assignTeam': 'manage:Team',
+  'Mutation.updateAssignment': 'manage:Team',
+  'Mutation.completeAssignment': 'manage:Team',
 };
 
 /** What the code declares for each root field: PUBLIC_OPERATIONS, else @Authorized(...), else the default-deny middleware. */
@@ -95,11 +106,13 @@ describe('coarse gate and jurisdiction per role', () => {
     tokens.ADMIN = (await principalWith(t, [{ role: 'ADMIN', unit: 'P1' }])).token;
     tokens.OFFICER = (await principalWith(t, [{ role: 'OFFICER', unit: 'D1' }])).token;
     tokens.VIEWER = (await principalWith(t, [{ role: 'VIEWER', unit: 'C1' }])).token;
-    tokens.TEAM_LEADER = (await principalWith(t, [{ role: 'TEAM_LEADER', unit: 'C1', teamId: 1 }])).token;
+    const [team] = await t.sql<{ id: number }>(`insert into team (unit_id, name, kind, created_at, updated_at) select id, 'Tổ 1', 'YOUTH_UNION', now(), now() from admin_unit where code = 'C1' returning id`);
+    tokens.TEAM_LEADER = (await principalWith(t, [{ role: 'TEAM_LEADER', unit: 'C1', teamId: team.id }])).token;
   });
   afterAll(() => t?.close());
 
   const BOGUS = 'VW5pdDo5OTk5OTk'; // Unit:999999 — passes the gate, then NOT_FOUND: nothing is written
+  const BOGUS_TEAM = Buffer.from('Team:999999').toString('base64url');
   const OPS: Record<string, [string, Record<string, unknown>?]> = {
     units: ['{ units { totalCount } }'],
     me: ['{ me { permissions } }'],
@@ -114,13 +127,17 @@ describe('coarse gate and jurisdiction per role', () => {
     createCampaign: [`mutation { createCampaign(input: { name: "X", scopeUnitId: "${BOGUS}", startDate: "2023-01-01", deadline: "2023-02-01", metrics: [{ metric: "eid.activated" }] }) { campaign { id } } }`],
     assignQuotas: [`mutation { assignQuotas(input: { campaignId: "Q2FtcGFpZ246OTk5OTk", metric: "eid.activated", parentUnitId: "${BOGUS}", allocations: [] }) { changed } }`],
     reportProgress: [`mutation { reportProgress(input: { unitId: "${BOGUS}", asOf: "2023-01-01", values: [{ metric: "eid.collected", value: 1 }] }) { changed } }`],
+    teams: ['{ teams { totalCount } }'],
+    createTeam: [`mutation { createTeam(input: { unitId: "${BOGUS}", name: "X", kind: OTHER }) { team { id } } }`],
+    addTeamMember: [`mutation { addTeamMember(input: { teamId: "${BOGUS_TEAM}", fullName: "X" }) { member { id } } }`],
+    assignTeam: [`mutation { assignTeam(input: { teamId: "${BOGUS_TEAM}", campaignId: "Q2FtcGFpZ246OTk5OTk", hamletIds: ["${BOGUS}"], task: "x", responsibleMemberId: "${BOGUS}", startDate: "2023-01-01", dueDate: "2023-01-02", expectedResults: [] }) { assignments { id } } }`],
     createMetric: [`mutation { createMetric(input: { code: "reason.zz", nameVi: "x", nameEn: "x", group: REASON }) { metric { code } } }`],
   };
   const ALLOWED: Record<string, string[]> = {
     ADMIN: Object.keys(OPS).filter((op) => op !== 'createMetric'),
-    OFFICER: ['units', 'me', 'campaigns', 'reportProgress'],
-    VIEWER: ['units', 'me', 'campaigns'],
-    TEAM_LEADER: ['units', 'me'],
+    OFFICER: ['units', 'me', 'campaigns', 'reportProgress', 'teams', 'createTeam', 'addTeamMember', 'assignTeam'],
+    VIEWER: ['units', 'me', 'campaigns', 'teams'],
+    TEAM_LEADER: ['units', 'me', 'campaigns', 'reportProgress', 'teams', 'addTeamMember'],
   };
 
   it.each(Object.keys(ALLOWED))('%s: FORBIDDEN exactly for the operations the role lacks', async (role) => {

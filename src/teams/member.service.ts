@@ -1,0 +1,119 @@
+import type { Context } from '../context';
+import { ConflictError, NotFoundError, ProblemList } from '../common/errors';
+import { localIdOf } from '../common/global-id';
+import { ensureCan } from '../common/scoped';
+import { cleanText, requiredText } from '../common/text';
+import { writeTransaction } from '../common/transaction';
+import { audit } from '../audit/audit';
+import * as repo from './team.repo';
+import { insertMember, lockTeam, openAssignmentsOf, removeMemberRow, updateMemberRow, type MemberFields } from './team-write.repo';
+import { findTeamRow, memberFrom, teamReadScope, visibleTeam } from './team.service';
+import { TeamType } from './team.types';
+import type { AddTeamMemberInput, RemoveTeamMemberInput, UpdateTeamMemberInput } from './team.inputs';
+
+/** Members are edited by OFFICER and above in scope and by the team's own leader (ability.ts 'edit' on TeamMember). */
+function ensureCanEdit(ctx: Context, team: repo.TeamRow): void {
+  ensureCan(ctx, 'edit', 'TeamMember', { path: team.unitPath, teamId: team.id }, "You may only edit the members of your own team or of teams in your jurisdiction.");
+  if (!team.active) throw new ConflictError('The team is disbanded.', { active: false });
+}
+
+/** A member's phone is stored as typed (digits, spaces, +, -, dots, parentheses); at most 20 characters. */
+function checkPhone(problems: ProblemList, value: string | null): string | null {
+  if (value == null) return null;
+  const phone = cleanText(value);
+  if (!phone) return null;
+  if (!/^\+?[0-9 .()-]{3,20}$/.test(phone)) problems.add(['input', 'phone'], 'phone must be 3–20 digits, spaces or + - . ( ).');
+  return phone;
+}
+
+async function checkPrincipal(ctx: Context, problems: ProblemList, globalId: string | null | undefined): Promise<number | null> {
+  if (globalId == null) return null;
+  const id = localIdOf('Principal', globalId);
+  if (id === null || !(await repo.activePrincipalIds(ctx.em, [id])).has(id)) {
+    problems.add(['input', 'principalId'], 'principalId does not name an active account.');
+    return null;
+  }
+  return id;
+}
+
+function optionalText(problems: ProblemList, path: string[], value: string | null | undefined, fallback: string): string {
+  if (value == null) return fallback;
+  const text = cleanText(value);
+  if (text.length > 200) problems.add(path, `${path[path.length - 1]} must be at most 200 characters.`);
+  return text;
+}
+
+async function payload(ctx: Context, member: repo.MemberRow, teamId: number) {
+  const team = await findTeamRow(ctx, teamId);
+  return { member: memberFrom(ctx, member), team: TeamType.from(team!) };
+}
+
+export async function addTeamMember(ctx: Context, input: AddTeamMemberInput) {
+  const team = await visibleTeam(ctx, input.teamId, 'teamId');
+  ensureCanEdit(ctx, team);
+  const problems = new ProblemList();
+  const fields: MemberFields = {
+    fullName: requiredText(problems, ['input', 'fullName'], input.fullName),
+    organisation: optionalText(problems, ['input', 'organisation'], input.organisation, ''),
+    role: optionalText(problems, ['input', 'role'], input.role, ''),
+    phone: checkPhone(problems, input.phone ?? null),
+    isLeader: input.isLeader ?? false,
+    principalId: await checkPrincipal(ctx, problems, input.principalId),
+  };
+  problems.throwIfAny();
+  const row = await writeTransaction(ctx, async (em) => {
+    const locked = await lockTeam(em, team.id, 'update');
+    if (!locked?.active) throw new ConflictError('The team is disbanded.', { active: false });
+    const m = await insertMember(em, team.id, fields);
+    await audit(em, ctx, [{ action: 'team.member.add', objectType: 'TeamMember', objectId: m.id, unitPath: team.unitPath, after: { teamId: team.id, ...fields } }]);
+    return m;
+  });
+  return payload(ctx, row, team.id);
+}
+
+/** A member named by a global id, through its team's visibility (NOT_FOUND otherwise), editable by the caller. */
+async function editableMember(ctx: Context, globalId: string): Promise<{ member: repo.MemberRow; team: repo.TeamRow }> {
+  const id = localIdOf('TeamMember', globalId);
+  const [member] = id === null ? [] : await repo.membersByIds(ctx.em, [id], teamReadScope(ctx));
+  if (!member || member.removedAt) throw new NotFoundError('Team member', globalId);
+  const team = (await findTeamRow(ctx, member.teamId))!;
+  ensureCanEdit(ctx, team);
+  return { member, team };
+}
+
+export async function updateTeamMember(ctx: Context, input: UpdateTeamMemberInput) {
+  const { member, team } = await editableMember(ctx, input.id);
+  const problems = new ProblemList();
+  const fields: MemberFields = {
+    fullName: input.fullName != null ? requiredText(problems, ['input', 'fullName'], input.fullName) : member.fullName,
+    organisation: optionalText(problems, ['input', 'organisation'], input.organisation, member.organisation),
+    role: optionalText(problems, ['input', 'role'], input.role, member.role),
+    phone: input.phone !== undefined ? checkPhone(problems, input.phone) : member.phone,
+    isLeader: input.isLeader ?? member.isLeader,
+    principalId: input.principalId !== undefined ? await checkPrincipal(ctx, problems, input.principalId) : member.principalId,
+  };
+  problems.throwIfAny();
+  const row = await writeTransaction(ctx, async (em) => {
+    await lockTeam(em, team.id, 'update');
+    const after = await updateMemberRow(em, member, fields);
+    const { teamPath: _p, principalName: _n, ...before } = member;
+    await audit(em, ctx, [{ action: 'team.member.update', objectType: 'TeamMember', objectId: member.id, unitPath: team.unitPath, before, after: fields }]);
+    return after;
+  });
+  return payload(ctx, row, team.id);
+}
+
+export async function removeTeamMember(ctx: Context, input: RemoveTeamMemberInput) {
+  const { member, team } = await editableMember(ctx, input.id);
+  const row = await writeTransaction(ctx, async (em) => {
+    await lockTeam(em, team.id, 'update');
+    const open = await openAssignmentsOf(em, member.id);
+    if (open > 0) {
+      throw new ConflictError(`${member.fullName} is responsible for ${open} open assignment(s); hand them to another member first.`, { openAssignments: open });
+    }
+    await removeMemberRow(em, member.id);
+    await audit(em, ctx, [{ action: 'team.member.remove', objectType: 'TeamMember', objectId: member.id, unitPath: team.unitPath, before: { teamId: team.id, fullName: member.fullName, isLeader: member.isLeader } }]);
+    return (await repo.membersByIds(em, [member.id], teamReadScope(ctx)))[0];
+  });
+  return payload(ctx, row, team.id);
+}
