@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     // Each login costs one scrypt (~0.1 s of CPU here): enough distinct hamlets for 50 writers, not more.
     const hamletCount = args.quick ? 100 : 300;
     const principals = await loadPrincipals(db.pool, hamletCount);
-    const postgres = (await db.pool.query<{ v: string }>('show server_version')).rows[0].v;
+    const postgres = (await db.pool.query<{ v: string }>("select current_setting('server_version') as v")).rows[0].v;
 
     // ---- servers ----------------------------------------------------------------------------------------------
     const key = generateSigningKey();
