@@ -1,0 +1,66 @@
+/** Command-line flags of `npm run bench`. */
+export interface BenchArgs {
+  quick: boolean;
+  /** Days of daily progress history per hamlet. */
+  days: number;
+  /** Measured seconds per scenario (after the warm-up). */
+  duration: number;
+  /** Concurrent connections of the read scenarios. */
+  connections: number;
+  /** National generator scale (1, or 0.3 with --quick). */
+  scale: number;
+  warmup: number;
+  /** Only these scenario numbers (--only 1,2); all when empty. */
+  only: number[];
+}
+
+const USAGE = `Usage: npm run bench -- [--quick] [--days N] [--duration S] [--connections N] [--only 1,2,...]
+  --quick          national generator at scale 0.3, 5 s per scenario (< 3 minutes in all)
+  --days N         days of daily progress history per hamlet (default 30)
+  --duration S     measured seconds per scenario (default 20, quick 5)
+  --connections N  concurrent connections of the read scenarios (default 32)
+  --only LIST      run only these scenarios (comma-separated numbers)
+Environment: BENCH_DATABASE_URL uses that (empty) database instead of a temporary embedded PostgreSQL.`;
+
+export function parseArgs(argv: string[]): BenchArgs {
+  const quick = argv.includes('--quick');
+  const value = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      console.error(`${name} expects an integer from ${min} to ${max}, got ${raw}\n${USAGE}`);
+      process.exit(2);
+    }
+    return n;
+  };
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const known = new Set(['--quick', '--days', '--duration', '--connections', '--only']);
+  for (const [i, a] of argv.entries()) {
+    if (a.startsWith('--') && !known.has(a)) {
+      console.error(`Unknown flag ${a}\n${USAGE}`);
+      process.exit(2);
+    }
+    if (!a.startsWith('--') && !known.has(argv[i - 1] ?? '')) {
+      console.error(`Unexpected argument ${a}\n${USAGE}`);
+      process.exit(2);
+    }
+  }
+  const duration = int('--duration', quick ? 5 : 20, 1, 3600);
+  return {
+    quick,
+    days: int('--days', 30, 1, 400),
+    duration,
+    connections: int('--connections', 32, 1, 1000),
+    scale: quick ? 0.3 : 1,
+    warmup: quick ? 1 : 3,
+    only: (value('--only') ?? '').split(',').filter(Boolean).map(Number),
+  };
+}

@@ -1,0 +1,218 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from './args';
+import { openBenchDatabase, seedUnits } from './database';
+import { BENCH_PASSWORD, CAMPAIGN_NAME, loadCampaigns, loadPrincipals, loadProgressHistory } from './fixtures';
+import { generateSigningKey, startApiServer, type ApiServer } from './api-server';
+import { gql, loginAll, schemaFields } from './graphql';
+import { runLoad, type LoadEntry } from './load';
+import { measureSqlFloor } from './sql-floor';
+import { missingOf, readScenarios } from './read-scenarios';
+import { loginEntries, reportEntries, runImportCli, verifyRollups, writeImportCsv } from './write-scenarios';
+import { formatTable, machineInfo, writeJson, type BenchReport, type ScenarioResult } from './report';
+import { todayInVietnam } from '../src/common/scalars';
+
+/**
+ * npm run bench [-- --quick --days N --duration S --connections N]
+ * The national-scale benchmark: its own PostgreSQL and data, the API in production mode as a child process,
+ * autocannon in another, and beside every read figure the SQL floor (one hand-written statement).
+ */
+const ROOT = path.resolve(__dirname, '..', '..');
+const IMPORT_ROWS = 100_000;
+const API_POOL = 10; // DB_POOL_MAX default of the API
+
+const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const log = (m: string) => console.error(`[bench] ${m}`);
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const t0 = performance.now();
+  const startedAt = new Date().toISOString();
+  const wanted = (id: number) => args.only.length === 0 || args.only.includes(id);
+  const db = await openBenchDatabase(log);
+  let api: ApiServer | undefined;
+  let probe: ApiServer | undefined;
+  try {
+    // ---- data -------------------------------------------------------------------------------------------------
+    const units = await seedUnits(db.url, args.scale, log);
+    log(`units: ${units.provinces} provinces, ${units.districts} districts, ${units.communes} communes, ${units.hamlets} hamlets (${units.ms} ms)`);
+    const today = todayInVietnam();
+    // History ends before the days the import scenario appends; the reporting scenario reports today.
+    const importDays = Math.max(1, Math.ceil(IMPORT_ROWS / (units.hamlets * 3)));
+    const historyLast = addDays(today, -importDays - 1);
+    const historyFirst = addDays(historyLast, -args.days + 1);
+    const campaigns = await loadCampaigns(db.pool, historyFirst);
+    log(`campaigns: ${campaigns.campaigns} (one per province), quotas: ${campaigns.quotas}`);
+    const progress = await loadProgressHistory(db.pool, historyLast, args.days);
+    log(progress ? `progress history: ${progress.reports} reports, ${progress.rollupRows} rollup rows (${progress.ms} ms)` : 'progress history: skipped (no progress_report table: progress reporting not merged)');
+    // Each login costs one scrypt (~0.1 s of CPU here): enough distinct hamlets for 50 writers, not more.
+    const hamletCount = args.quick ? 100 : 300;
+    const principals = await loadPrincipals(db.pool, hamletCount);
+    const postgres = (await db.pool.query<{ v: string }>("select current_setting('server_version') as v")).rows[0].v;
+
+    // ---- servers ----------------------------------------------------------------------------------------------
+    const key = generateSigningKey();
+    const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+    api = await startApiServer({ root: ROOT, databaseUrl: db.url, privateKeyPem: key, mode: 'production', nodeArgs, log });
+    probe = await startApiServer({ root: ROOT, databaseUrl: db.url, privateKeyPem: key, mode: 'development', log });
+    const fields = await schemaFields(probe.url);
+    const t = performance.now();
+    const [national, province, commune] = await loginAll(api.url, [principals.national.username, principals.province.username, principals.commune.username], BENCH_PASSWORD);
+    const hamletTokens = await loginAll(api.url, principals.hamlets.map((h) => h.username), BENCH_PASSWORD, 4);
+    log(`signed in ${3 + hamletTokens.length} principals through login (${Math.round(performance.now() - t)} ms)`);
+    const [{ id: provinceCampaignId }] = (
+      await db.pool.query<{ id: number }>(`select c.id from campaign c join admin_unit u on u.id = c.scope_unit_id where c.name = $1 and u.code = $2`, [CAMPAIGN_NAME, principals.province.unitCode])
+    ).rows;
+    const setupSeconds = (performance.now() - t0) / 1000;
+
+    const results: ScenarioResult[] = [];
+    const sqlCount = async (entry: LoadEntry): Promise<number | null> => {
+      const r = await gql(probe!.url, entry.body.replaceAll('__N__', '900000'), entry.token);
+      if (r.errors?.length) log(`probe error: ${JSON.stringify(r.errors[0])}`);
+      return r.extensions?.sqlStatements ?? null;
+    };
+    const load = async (entries: LoadEntry[], connections: number, counterStart = 0) => {
+      api!.resetRss();
+      const r = await runLoad({ url: api!.url, connections, duration: args.duration, warmup: args.warmup, entries, counterStart });
+      return { r, rss: api!.maxRssMb() };
+    };
+
+    // ---- 5. bulk import (first, so the days it appends lie before today's reports) ----------------------------
+    if (wanted(5)) {
+      const cli = path.join(ROOT, 'dist/src/cli/import-progress.js');
+      if (!fs.existsSync(cli) || !progress) {
+        results.push({ id: 5, name: 'bulk import (CLI)', status: 'skipped', note: 'not available: npm run import:progress (src/cli/import-progress.ts)' });
+      } else {
+        const file = await writeImportCsv(db.pool, { rows: IMPORT_ROWS, historyLastDay: historyLast, historyDays: args.days, firstDay: addDays(historyLast, 1), days: importDays });
+        const rows = fs.readFileSync(file, 'utf8').trimEnd().split('\n').length - 1;
+        log(`import: ${rows} rows from ${file}`);
+        const r = await runImportCli(ROOT, db.url, file);
+        fs.rmSync(path.dirname(file), { recursive: true, force: true });
+        const perSecond = rows / (r.ms / 1000);
+        results.push({
+          id: 5, name: 'bulk import (CLI)', status: r.code === 0 ? 'ran' : 'failed', note: r.code === 0 ? undefined : r.output,
+          perSecond, unit: 'rows/s', total: rows, errors: r.code === 0 ? 0 : 1,
+          goal: { text: '≥ 50,000 rows/s', pass: r.code === 0 && perSecond >= 50_000 },
+          extra: { wallSeconds: Math.round(r.ms / 100) / 10, cli: r.output },
+        });
+      }
+    }
+
+    // ---- 1–3. reads, each with its SQL floor ------------------------------------------------------------------
+    const reads = readScenarios({
+      fields, today, seriesFrom: addDays(today, -29), provinceCode: principals.province.unitCode, communeCode: principals.commune.unitCode,
+      provinceCampaignId, tokens: { national, province, commune },
+    });
+    const readable: LoadEntry[] = [];
+    for (const s of reads) {
+      if (!wanted(s.id) && !wanted(7)) continue;
+      const missing = missingOf(fields, s.requires);
+      if (missing.length) {
+        if (wanted(s.id)) results.push({ id: s.id, name: s.name, status: 'skipped', note: `not available: ${missing.join(', ')}` });
+        continue;
+      }
+      readable.push(...s.entries);
+      if (!wanted(s.id)) continue;
+      const without = missingOf(fields, s.optional);
+      log(`scenario ${s.id} ${s.name}${without.length ? ` (without ${without.join(', ')})` : ''}`);
+      const sqlStatements = await sqlCount(s.entries[0]);
+      const { r, rss } = await load(s.entries, args.connections);
+      const floor = await measureSqlFloor(db.url, s.floor.sql, s.floor.params, { seconds: args.duration, concurrency: args.connections, poolSize: API_POOL });
+      const goal =
+        s.id === 1 ? { text: '≥ 1,000 req/s, p99 ≤ 50 ms', pass: r.requestsPerSecond >= 1000 && r.p99 <= 50 }
+        : s.id === 2 ? { text: '≥ 300 req/s', pass: r.requestsPerSecond >= 300 }
+        : undefined;
+      results.push({
+        id: s.id, name: s.name, status: 'ran', note: without.length ? `without ${without.join(', ')}` : undefined, connections: args.connections,
+        perSecond: r.requestsPerSecond, total: r.total, p50: r.p50, p90: r.p90, p99: r.p99, errors: r.errors, errorSample: r.errorSample,
+        sqlStatements, maxRssMb: rss, floor, ratio: floor.p50 > 0 ? r.p50 / floor.p50 : undefined, goal,
+      });
+    }
+
+    // ---- 4. reporting from many hamlet officers, then the exactness check --------------------------------------
+    const hamlets = principals.hamlets.map((h, i) => ({ unitId: h.unitId, token: hamletTokens[i] }));
+    let counter = 1_000_000;
+    if (wanted(4)) {
+      const missing = missingOf(fields, ['Mutation.reportProgress']);
+      if (missing.length) results.push({ id: 4, name: 'reporting', status: 'skipped', note: `not available: ${missing.join(', ')}` });
+      else {
+        const entries = reportEntries(hamlets, today);
+        const sqlStatements = await sqlCount(entries[entries.length - 1]);
+        const { r, rss } = await load(entries, 50, counter);
+        counter = r.nextCounter;
+        log('scenario 4: recomputing every rollup from the raw reports…');
+        const check = await verifyRollups(db.pool);
+        results.push({
+          id: 4, name: 'reporting', status: 'ran', connections: 50, perSecond: r.requestsPerSecond, unit: 'writes/s', total: r.total,
+          p50: r.p50, p90: r.p90, p99: r.p99, errors: r.errors, errorSample: r.errorSample, sqlStatements, maxRssMb: rss,
+          goal: { text: `≥ 500 writes/s, rollups exact (${check.exact ? 'exact' : 'NOT exact'})`, pass: r.requestsPerSecond >= 500 && check.exact },
+          extra: { rollupCheck: check, distinctHamlets: hamlets.length },
+        });
+      }
+    }
+
+    // ---- 6. logins ---------------------------------------------------------------------------------------------
+    if (wanted(6)) {
+      const entries = loginEntries(principals.hamlets.map((h) => h.username), BENCH_PASSWORD);
+      const sqlStatements = await sqlCount(entries[0]);
+      // scrypt runs in libuv's 4 threads: more connections only queue (and a warm-up backlog would eat the run).
+      const connections = Math.min(args.connections, 8);
+      const { r, rss } = await load(entries, connections);
+      results.push({
+        id: 6, name: 'logins', status: 'ran', connections, perSecond: r.requestsPerSecond, unit: 'logins/s', total: r.total,
+        p50: r.p50, p90: r.p90, p99: r.p99, errors: r.errors, errorSample: r.errorSample, sqlStatements, maxRssMb: rss,
+      });
+    }
+
+    // ---- 7. mixed: 90 % reads (scenarios 1–3 in turn), 10 % reports ----------------------------------------------
+    if (wanted(7)) {
+      const missing = [...(readable.length ? [] : ['Unit.progress']), ...missingOf(fields, ['Mutation.reportProgress'])];
+      if (missing.length) results.push({ id: 7, name: 'mixed 90/10', status: 'skipped', note: `not available: ${missing.join(', ')}` });
+      else {
+        const writes = reportEntries(hamlets, today);
+        const entries: LoadEntry[] = [];
+        for (let i = 0; i < writes.length * 10; i++) entries.push(i % 10 === 9 ? writes[Math.floor(i / 10)] : readable[i % readable.length]);
+        const { r, rss } = await load(entries, args.connections, counter + 1_000_000);
+        const check = await verifyRollups(db.pool);
+        results.push({
+          id: 7, name: 'mixed 90/10', status: 'ran', connections: args.connections, perSecond: r.requestsPerSecond, total: r.total,
+          p50: r.p50, p90: r.p90, p99: r.p99, errors: r.errors, errorSample: r.errorSample, maxRssMb: rss,
+          extra: { rollupsExactAfter: check.exact, reads: `${readable.length} shapes`, writesShare: 0.1 },
+        });
+      }
+    }
+
+    results.sort((a, b) => a.id - b.id);
+    const maxRss = Math.max(0, ...results.map((s) => s.maxRssMb ?? 0));
+    const [{ reports }] = progress ? (await db.pool.query<{ reports: number }>('select count(*)::int as reports from progress_report')).rows : [{ reports: 0 }];
+    const report: BenchReport = {
+      startedAt,
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: machineInfo(postgres),
+      settings: { ...args, importRows: IMPORT_ROWS, apiDbPool: API_POOL, reportingConnections: 50, hamletOfficers: hamlets.length },
+      data: {
+        units: units.provinces + units.districts + units.communes + units.hamlets, ...units, campaigns: campaigns.campaigns, quotas: campaigns.quotas,
+        historyDays: args.days, historyFrom: historyFirst, historyTo: historyLast, reportsLoaded: progress?.reports ?? 0, reportsAtEnd: reports,
+        rollupChangeRowsLoaded: progress?.rollupRows ?? 0, missingFields: ['Unit.progress', 'Unit.series', 'Unit.reasons', 'Unit.teams', 'Unit.teamCoverage', 'Unit.campaignProgress', 'Unit.rankedChildren', 'Mutation.reportProgress'].filter((x) => !fields.has(x)),
+      },
+      scenarios: results,
+      memory: { maxRssMb: maxRss, goal: { text: '≤ 512 MB', pass: maxRss <= 512 } },
+      setupSeconds: Math.round(setupSeconds),
+      totalSeconds: Math.round((performance.now() - t0) / 1000),
+    };
+    console.log(formatTable(report));
+    console.log(`\nresults: ${path.relative(process.cwd(), writeJson(ROOT, report))} (setup ${report.setupSeconds} s, total ${report.totalSeconds} s)`);
+  } finally {
+    await probe?.stop().catch(() => {});
+    await api?.stop().catch(() => {});
+    await db.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  const cause = (e as { cause?: unknown })?.cause;
+  if (cause instanceof Error) console.error(`[bench] cause: ${cause.message}`);
+  console.error(`[bench] failed: ${(e as Error)?.stack ?? String(e)}`);
+  process.exit(1);
+});
