@@ -10,6 +10,7 @@ export const PIPELINE = [
   { metric: 'eid.activated', share: 0.7, quotaShare: 0.85 },
 ] as const;
 export const CAMPAIGN_NAME = 'Bench: cao điểm toàn quốc';
+export const NATIONAL_CAMPAIGN_NAME = 'Bench: chiến dịch quốc gia';
 export const BENCH_PASSWORD = 'bench-password-2025';
 
 const metricValues = PIPELINE.map((p) => `('${p.metric}', ${p.share}::numeric, ${p.quotaShare}::numeric)`).join(', ');
@@ -47,8 +48,26 @@ export async function loadCampaigns(pool: Pool, firstDay: string): Promise<{ cam
        join campaign c on c.name = $1 and c.scope_unit_id = (string_to_array(u.path::text, '.'))[1]::int`,
     [CAMPAIGN_NAME],
   );
+  // One national campaign (no scope unit) with a quota per province: what the national dashboard ranks.
+  const n = await pool.query<{ id: number }>(
+    `insert into campaign (name, description, scope_unit_id, start_date, deadline, status, min_teams_per_hamlet, created_at, updated_at)
+     values ($1, 'Benchmark national campaign', null, $2::date, $2::date + 180, 'ACTIVE', 5, now(), now()) returning id`,
+    [NATIONAL_CAMPAIGN_NAME, firstDay],
+  );
+  await pool.query(
+    `insert into campaign_metric (campaign_id, metric_code, counting_mode, allocation_mode)
+     select $1, m.code, 'CUMULATIVE', 'STRICT' from (values ${metricValues}) m(code, share, qshare)`,
+    [n.rows[0].id],
+  );
+  const nq = await pool.query(
+    `insert into quota (campaign_id, unit_id, metric_code, target, assigned_by_id, assigned_at)
+     select $1, q.unit_id, q.metric_code, q.target, null, now()
+       from quota q join admin_unit u on u.id = q.unit_id join campaign c on c.id = q.campaign_id
+      where c.name = $2 and u.level = 'PROVINCE'`,
+    [n.rows[0].id, CAMPAIGN_NAME],
+  );
   await pool.query('analyze quota');
-  return { campaigns: c.rowCount ?? 0, quotas: q.rowCount ?? 0 };
+  return { campaigns: (c.rowCount ?? 0) + 1, quotas: (q.rowCount ?? 0) + (nq.rowCount ?? 0) };
 }
 
 /**
@@ -155,7 +174,8 @@ export async function loadPrincipals(pool: Pool, hamletCount: number): Promise<B
   const provinces = (await pool.query<{ id: number }>(`select id from admin_unit where level = 'PROVINCE' order by code`)).rows.map((r) => r.id);
   // BENCH_NATIONAL=SYSTEM_ADMIN: the national reader is one national SYSTEM_ADMIN grant instead (to compare the cost of 63 grants).
   if (process.env.BENCH_NATIONAL === 'SYSTEM_ADMIN') await insert('bench.national', 'SYSTEM_ADMIN', [null]);
-  else await insert('bench.national', 'VIEWER', provinces);
+  else if (process.env.BENCH_NATIONAL === 'PROVINCES') await insert('bench.national', 'VIEWER', provinces);
+  else await insert('bench.national', 'VIEWER', [null]); // a national VIEWER grant (no unit)
   await insert('bench.province', 'VIEWER', [province.id]);
   await insert('bench.commune', 'OFFICER', [commune.id]);
   for (const h of hamlets) await insert(`bench.hamlet.${h.code.toLowerCase()}`, 'OFFICER', [h.id]);

@@ -11,6 +11,8 @@ export interface ReadContext {
   communeCode: string;
   /** Campaign of the province drilled into / of the commune's province (one campaign per province). */
   provinceCampaignId: number;
+  /** The national campaign (no scope unit) with a quota per province. */
+  nationalCampaignId: number;
   tokens: { national: string; province: string; commune: string };
 }
 
@@ -29,39 +31,39 @@ export interface ReadScenario {
 const has = (ctx: ReadContext, f: string) => ctx.fields.has(f);
 const P = (metric: string, sel = 'value') => `progress(metric: "${metric}") { ${sel} }`;
 
-/** 1. National dashboard: a national VIEWER reads all 63 provinces with three pipeline figures each. */
+/**
+ * 1. National dashboard: a national VIEWER reads all 63 provinces of the national campaign, ordered by rate,
+ * with target, value, rate and rank for the three pipeline metrics.
+ */
 function national(ctx: ReadContext): ReadScenario {
-  const query = `query NationalDashboard {
-    units(level: PROVINCE, first: 100) {
-      totalCount
-      nodes {
-        id code name eligibleCitizens
-        collected: ${P('eid.collected', 'value reportedUnits reportingUnits')}
-        approved: ${P('eid.approved')}
-        activated: ${P('eid.activated')}
+  const query = `query NationalDashboard($campaignId: ID!) {
+    campaign(id: $campaignId) {
+      name
+      ranking(level: PROVINCE, metric: "eid.activated", first: 100) {
+        totalCount
+        nodes {
+          rank rate value target
+          unit { id code name campaignProgress(campaignId: $campaignId) { metric { code } target value rate rank remaining } }
+        }
       }
     }
   }`;
   return {
     id: 1,
     name: 'national dashboard',
-    requires: ['Unit.progress'],
-    // Ranking provinces by campaign rate needs one national campaign; campaigns are scoped at a unit and the tree
-    // has no national root, so the bench runs one campaign per province and this dashboard shows progress only.
+    requires: ['Campaign.ranking', 'Unit.campaignProgress'],
     optional: [],
-    entries: [{ token: ctx.tokens.national, body: gqlBody(query) }],
+    entries: [{ token: ctx.tokens.national, body: gqlBody(query, { campaignId: toGlobalId('Campaign', ctx.nationalCampaignId) }) }],
     floor: {
-      sql: `select u.id, u.code, u.name, u.eligible_citizens,
-                   c.value as collected, c.reporters, n.reporting, a.value as approved, v.value as activated
+      sql: `select u.id, u.code, u.name, m.metric_code, q.target, t.value, t.value::float / nullif(q.target, 0) as rate,
+                   rank() over (partition by m.metric_code order by t.value::float / nullif(q.target, 0) desc nulls last) as rank
               from admin_unit u
-              left join rollup_total c on c.unit_id = u.id and c.metric = 'eid.collected'
-              left join rollup_total a on a.unit_id = u.id and a.metric = 'eid.approved'
-              left join rollup_total v on v.unit_id = u.id and v.metric = 'eid.activated'
-              cross join lateral (select count(*) as reporting from admin_unit h
-                                   where h.path <@ u.path and h.level = 'HAMLET' and h.valid_from <= $1::date and (h.valid_to is null or h.valid_to >= $1::date)) n
-             where u.level = 'PROVINCE'
-             order by u.code`,
-      params: [ctx.today],
+              cross join campaign_metric m
+              left join quota q on q.campaign_id = m.campaign_id and q.unit_id = u.id and q.metric_code = m.metric_code
+              left join rollup_total t on t.unit_id = u.id and t.metric = m.metric_code
+             where u.level = 'PROVINCE' and m.campaign_id = $1
+             order by rank`,
+      params: [ctx.nationalCampaignId],
     },
   };
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from './args';
 import { openBenchDatabase, seedUnits } from './database';
-import { BENCH_PASSWORD, CAMPAIGN_NAME, loadCampaigns, loadPrincipals, loadProgressHistory } from './fixtures';
+import { BENCH_PASSWORD, CAMPAIGN_NAME, NATIONAL_CAMPAIGN_NAME, loadCampaigns, loadPrincipals, loadProgressHistory } from './fixtures';
 import { generateSigningKey, startApiServer, type ApiServer } from './api-server';
 import { gql, loginAll, schemaFields } from './graphql';
 import { runLoad, type LoadEntry } from './load';
@@ -64,6 +64,9 @@ async function main(): Promise<void> {
     const [{ id: provinceCampaignId }] = (
       await db.pool.query<{ id: number }>(`select c.id from campaign c join admin_unit u on u.id = c.scope_unit_id where c.name = $1 and u.code = $2`, [CAMPAIGN_NAME, principals.province.unitCode])
     ).rows;
+    const [{ id: nationalCampaignId }] = (
+      await db.pool.query<{ id: number }>(`select id from campaign where name = $1 and scope_unit_id is null`, [NATIONAL_CAMPAIGN_NAME])
+    ).rows;
     const setupSeconds = (performance.now() - t0) / 1000;
 
     const results: ScenarioResult[] = [];
@@ -102,7 +105,7 @@ async function main(): Promise<void> {
     // ---- 1–3. reads, each with its SQL floor ------------------------------------------------------------------
     const reads = readScenarios({
       fields, today, seriesFrom: addDays(today, -29), provinceCode: principals.province.unitCode, communeCode: principals.commune.unitCode,
-      provinceCampaignId, tokens: { national, province, commune },
+      provinceCampaignId, nationalCampaignId, tokens: { national, province, commune },
     });
     const readable: LoadEntry[] = [];
     for (const s of reads) {

@@ -58,6 +58,7 @@ function translateField(node: FieldCondition, columns: ColumnMap): SqlCondition 
   const col = column(columns, node.field);
   switch (node.operator) {
     case 'under':
+      if (node.value === '') return SQL_TRUE; // the national path covers everything
       return { sql: `${col} <@ ?::ltree`, bindings: [node.value] };
     case 'below':
       return { sql: `(${col} <@ ?::ltree and ${col} <> ?::ltree)`, bindings: [node.value, node.value] };

@@ -1,3 +1,4 @@
+import { NATIONAL_PATH } from '../common/paths';
 import { AbilityBuilder, createMongoAbility, type ForcedSubject, type MongoAbility, type MongoQuery } from '@casl/ability';
 import { Role } from './roles';
 import type { Action, Subject } from './permissions';
@@ -84,8 +85,9 @@ export function defineAbility(grants: readonly GrantScope[]): AppAbility {
   const b = new AbilityBuilder<AppAbility>(createMongoAbility);
   if (grants.length > 0) b.can('read', 'Metric');
   for (const g of grants) {
-    if (g.unitPath === null && g.role !== Role.SYSTEM_ADMIN) continue;
-    const path = g.unitPath as string;
+    // A grant without a unit is national: SYSTEM_ADMIN, or a national VIEWER (leadership dashboards).
+    if (g.unitPath === null && g.role !== Role.SYSTEM_ADMIN && g.role !== Role.VIEWER) continue;
+    const path = g.unitPath ?? NATIONAL_PATH;
     switch (g.role) {
       case Role.SYSTEM_ADMIN:
         b.can(['read', 'create', 'update', 'move', 'retire', 'import'], 'Unit');

@@ -17,7 +17,7 @@ const isUnder = (path: unknown, root: string): boolean =>
   typeof path === 'string' && (root === '' || path === root || path.startsWith(`${root}.`));
 
 const validatePath = (instruction: { name: string }, value: unknown): void => {
-  if (typeof value !== 'string' || !/^\d+(\.\d+)*$/.test(value)) {
+  if (typeof value !== 'string' || !/^(\d+(\.\d+)*)?$/.test(value)) {
     throw new Error(`"${instruction.name}" expects a unit path like "1.23", got ${JSON.stringify(value)}`);
   }
 };

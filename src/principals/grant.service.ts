@@ -1,3 +1,4 @@
+import { NATIONAL_PATH } from '../common/paths';
 import type { Context } from '../context';
 import { BadUserInputError, ConflictError, NotFoundError, ProblemList } from '../common/errors';
 import { findTeamRow } from '../teams/team.service';
@@ -23,12 +24,12 @@ export async function grantRole(ctx: Context, input: GrantRoleInput): Promise<{ 
   ensureCan(ctx, 'grant', 'Principal', principalSubject(target), 'You may not change the grants of this account.');
   const problems = new ProblemList();
   if (input.role === Role.SYSTEM_ADMIN && input.unitId != null) problems.add(['input', 'unitId'], 'SYSTEM_ADMIN is national: omit unitId.');
-  if (input.role !== Role.SYSTEM_ADMIN && input.unitId == null) problems.add(['input', 'unitId'], `unitId is required for ${input.role}.`);
+  if (input.role !== Role.SYSTEM_ADMIN && input.role !== Role.VIEWER && input.unitId == null) problems.add(['input', 'unitId'], `unitId is required for ${input.role}.`);
   if (input.teamId != null && input.role !== Role.TEAM_LEADER) problems.add(['input', 'teamId'], 'teamId is only for TEAM_LEADER grants.');
   if (input.role === Role.TEAM_LEADER && input.teamId == null) problems.add(['input', 'teamId'], 'teamId is required for TEAM_LEADER grants.');
   problems.throwIfAny();
   const unit = input.unitId != null ? await visibleUnit(ctx, input.unitId, 'unitId') : null;
-  ensureCan(ctx, 'create', 'Grant', { role: input.role, path: unit?.path ?? null }, `You may not grant ${input.role} there: only roles below your own, inside your jurisdiction.`);
+  ensureCan(ctx, 'create', 'Grant', { role: input.role, path: unit?.path ?? NATIONAL_PATH }, `You may not grant ${input.role} there: only roles below your own, inside your jurisdiction.`);
   if (input.teamId != null && unit) {
     // The team led must be one the giver can see, inside the unit of the grant (the FK alone would answer INTERNAL_SERVER_ERROR).
     const team = await findTeamRow(ctx, input.teamId);

@@ -94,7 +94,7 @@ export class ProgressFigure {
   @Field(() => Int, { description: 'The rollup value.' })
   value!: number;
   @Field(() => Int, { description: "How many units at the metric's reporting level lie under this unit (this unit included), active on that day." })
-  reportingUnits!: number;
+  reportingUnits!: number | Promise<number>;
   @Field(() => Int, { description: 'How many of them had reported this metric on or before that day.' })
   reportedUnits!: number;
   @Field(() => Date, { nullable: true, description: 'When a report counted in this figure was last written; null when none.' })

@@ -37,15 +37,20 @@ export class UnitProgressFieldsResolver {
   ): Promise<ProgressFigure | null> {
     const day = asOf ?? todayInVietnam();
     const l = loaders(ctx, createProgressLoaders);
-    const [metric, sum, reportingUnits] = await Promise.all([
+    const [metric, sum] = await Promise.all([
       checkMetric(ctx, metricCode, 'metric'),
       l.window.load({ unitId: unit.dbId, metric: metricCode, from: null, to: day }),
-      l.reportingUnits.load({ unitId: unit.dbId, path: unit.path, metric: metricCode, asOf: day }),
     ]);
     if (!sum) return null;
-    return Object.assign(new ProgressFigure(), {
-      metric: metric.code, asOf: day, value: sum.value, reportingUnits, reportedUnits: sum.reporters, lastReportAt: sum.lastReportAt,
+    const figure = Object.assign(new ProgressFigure(), {
+      metric: metric.code, asOf: day, value: sum.value, reportedUnits: sum.reporters, lastReportAt: sum.lastReportAt,
     });
+    // Counting the reporting units means walking the subtree: do it only when the field is asked for.
+    let reportingUnits: Promise<number> | undefined;
+    Object.defineProperty(figure, 'reportingUnits', {
+      get: () => (reportingUnits ??= l.reportingUnits.load({ unitId: unit.dbId, path: unit.path, metric: metricCode, asOf: day })),
+    });
+    return figure;
   }
 
   @FieldResolver(() => [ProgressPoint], {
