@@ -113,23 +113,29 @@ export async function unitCampaignFigures(
   if (keys.length === 0) return [];
   const rows: (FigureRow & { i: number } & MetricRow)[] = await em.execute(
     `with k as (select * from jsonb_to_recordset(?::jsonb) as k(i int, unit_id int, campaign_id int, metric text)),
+     -- Materialised so the planner fetches the asked units by id instead of walking the scope's subtree
+     -- (a national scope covers every unit).
+     ku as materialized (select k.*, u.parent_id, u.path from k join admin_unit u on u.id = k.unit_id),
      km as (
-       select k.i, k.unit_id, ku.parent_id, cm.campaign_id, cm.metric, cm.counting_mode, cm.start_date, cm.end_day
-         from k join admin_unit ku on ku.id = k.unit_id
-         join (${CAMPAIGN_METRICS} where ${campaignScope.sql}) cm on cm.campaign_id = k.campaign_id and (k.metric is null or cm.metric = k.metric)
+       select ku.i, ku.unit_id, ku.parent_id, cm.campaign_id, cm.metric, cm.counting_mode, cm.start_date, cm.end_day
+         from ku
+         join (${CAMPAIGN_METRICS} where ${campaignScope.sql}) cm on cm.campaign_id = ku.campaign_id and (ku.metric is null or cm.metric = ku.metric)
         where ku.path <@ cm.scope_path
      ),
+     -- Siblings are fetched once per (campaign, metric, parent), not once per asked unit: 63 provinces share one parent.
+     grp as (select distinct campaign_id, metric, counting_mode, start_date, end_day, parent_id from km),
      cand as (
-       select distinct u.id as unit_id, u.parent_id, u.code, km.campaign_id, km.metric, km.counting_mode, km.start_date, km.end_day
-         from km cross join lateral (
-                select km.unit_id
-                union
+       select distinct u.id as unit_id, u.parent_id, u.code, g.campaign_id, g.metric, g.counting_mode, g.start_date, g.end_day
+         from grp g cross join lateral (
                 -- siblings by parent (indexed), each quota by its unique key; provinces (no parent) apart
-                select s.id from admin_unit s join quota q on q.campaign_id = km.campaign_id and q.unit_id = s.id and q.metric_code = km.metric
-                 where s.parent_id = km.parent_id
+                select s.id as unit_id from admin_unit s join quota q on q.campaign_id = g.campaign_id and q.unit_id = s.id and q.metric_code = g.metric
+                 where s.parent_id = g.parent_id
                 union
-                select s.id from admin_unit s join quota q on q.campaign_id = km.campaign_id and q.unit_id = s.id and q.metric_code = km.metric
-                 where km.parent_id is null and s.parent_id is null) x
+                select s.id from admin_unit s join quota q on q.campaign_id = g.campaign_id and q.unit_id = s.id and q.metric_code = g.metric
+                 where g.parent_id is null and s.parent_id is null
+                union
+                select km.unit_id from km where km.campaign_id = g.campaign_id and km.metric = g.metric
+                   and km.parent_id is not distinct from g.parent_id) x
          join admin_unit u on u.id = x.unit_id
         where ${figureScope.sql}
      ),
