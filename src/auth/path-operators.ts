@@ -1,3 +1,4 @@
+import { isUnderPath } from '../common/paths';
 import { buildMongoQueryMatcher } from '@casl/ability';
 import type { FieldCondition, JsInterpreter } from '@ucast/mongo2js';
 
@@ -13,8 +14,7 @@ import type { FieldCondition, JsInterpreter } from '@ucast/mongo2js';
  *                            (SQL: not exists (select from unnest(list) where path is null or not path <@ P))
  *                            Principals: "all its grants lie inside my unit".
  */
-const isUnder = (path: unknown, root: string): boolean =>
-  typeof path === 'string' && (root === '' || path === root || path.startsWith(`${root}.`));
+const isUnder = (path: unknown, root: string): boolean => typeof path === 'string' && isUnderPath(path, root);
 
 const validatePath = (instruction: { name: string }, value: unknown): void => {
   if (typeof value !== 'string' || !/^(\d+(\.\d+)*)?$/.test(value)) {

@@ -1,4 +1,4 @@
-import { NATIONAL_PATH } from '../common/paths';
+import { isUnderPath, NATIONAL_PATH } from '../common/paths';
 import type { Context } from '../context';
 import { BadUserInputError, ConflictError, NotFoundError, ProblemList } from '../common/errors';
 import { findTeamRow } from '../teams/team.service';
@@ -33,7 +33,7 @@ export async function grantRole(ctx: Context, input: GrantRoleInput): Promise<{ 
   if (input.teamId != null && unit) {
     // The team led must be one the giver can see, inside the unit of the grant (the FK alone would answer INTERNAL_SERVER_ERROR).
     const team = await findTeamRow(ctx, input.teamId);
-    if (!team || !(team.unitPath === unit.path || team.unitPath.startsWith(`${unit.path}.`))) {
+    if (!team || !isUnderPath(team.unitPath, unit.path)) {
       throw BadUserInputError.field(['input', 'teamId'], 'teamId must name a team you can see inside the unit of the grant.');
     }
   }

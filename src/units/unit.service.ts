@@ -1,3 +1,4 @@
+import { isUnderPath } from '../common/paths';
 import type { Context } from '../context';
 import { BadUserInputError, ConflictError, NotFoundError, ProblemList } from '../common/errors';
 import { localIdOf } from '../common/global-id';
@@ -118,7 +119,7 @@ export async function moveUnit(ctx: Context, input: MoveUnitInput): Promise<{ un
   ensureCan(ctx, 'move', 'Unit', { path: unit.path }, 'You may only move units strictly below your own unit.');
   ensureCan(ctx, 'create', 'Unit', { path: `${newParent.path}.0` }, 'You may only move units to places strictly below your own unit.');
   const problems = new ProblemList();
-  if (newParent.path === unit.path || newParent.path.startsWith(`${unit.path}.`)) {
+  if (isUnderPath(newParent.path, unit.path)) {
     problems.add(['input', 'newParentId'], 'A unit cannot be moved under itself or its own subtree.');
   }
   checkPlacement(problems, unit.level, newParent, ['input', 'newParentId']);
