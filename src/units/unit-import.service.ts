@@ -6,7 +6,7 @@ import { writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
 import { LEVEL_ORDER } from './unit-level';
 import { parseUnitsCsv, type CsvUnit } from './unit-csv';
-import { existingByCodes, insertUnitsBulk, updateUnitsBulk, type ExistingUnit } from './unit-import.repo';
+import { existingByCodes, insertUnitsBulk, lockUnitImports, updateUnitsBulk, type ExistingUnit } from './unit-import.repo';
 import { moveSubtree } from './unit-write.repo';
 import { unitsByIds } from './unit.repo';
 import { SQL_TRUE } from '../auth/ability-to-sql';
@@ -30,7 +30,7 @@ export async function importUnitsCsv(ctx: Context, csv: string, dryRun: boolean)
   units.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
 
   return writeTransaction(ctx, async (em) => {
-    await em.execute('select pg_advisory_xact_lock(hashtext(?))', ['import-units']);
+    await lockUnitImports(em);
     const existing = await existingByCodes(em, units.map((u) => u.code));
     const plan = planImport(ctx, units, existing, problems);
     problems.throwIfAny('Some rows cannot be imported; nothing was imported.');
@@ -83,9 +83,10 @@ async function applyPlan(em: EntityManager, plan: Plan): Promise<void> {
   const reparented = plan.update.filter((u) => u.current.parentCode !== u.unit.parentCode && u.unit.parentCode);
   if (reparented.length === 0) return;
   const after = await existingByCodes(em, reparented.flatMap((u) => [u.unit.code, u.unit.parentCode!]));
+  // One move at a time, re-reading paths: an earlier move may have rewritten a later unit's path.
   for (const { unit } of reparented) {
-    const [row] = await unitsByIds(em, [after.get(unit.code)!.id], SQL_TRUE);
-    const [parent] = await unitsByIds(em, [after.get(unit.parentCode!)!.id], SQL_TRUE);
-    await moveSubtree(em, row, parent);
+    const [unitId, parentId] = [after.get(unit.code)!.id, after.get(unit.parentCode!)!.id];
+    const rows = new Map((await unitsByIds(em, [unitId, parentId], SQL_TRUE)).map((r) => [r.id, r]));
+    await moveSubtree(em, rows.get(unitId)!, rows.get(parentId)!);
   }
 }
