@@ -4,6 +4,7 @@ import { loaders } from '../context';
 import { BadUserInputError } from '../common/errors';
 import { toConnection, toPage } from '../common/pagination';
 import { DateScalar, todayInVietnam } from '../common/scalars';
+import { addDays, daysBetween } from '../common/dates';
 import { MetricType, type MetricRow } from '../metrics/metric.types';
 import { Unit } from '../units/unit.types';
 import { createProgressLoaders } from './progress.loaders';
@@ -12,8 +13,6 @@ import { ProgressFigure, ProgressHistoryConnection, ProgressHistoryEntry, Progre
 
 export const MAX_SERIES_DAYS = 400;
 
-const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-const daysBetween = (a: string, b: string): number => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
 /** Checks a metric code against the catalogue (loaded once per request, alongside the figures). */
 async function checkMetric(ctx: Context, code: string, field: string): Promise<MetricRow> {

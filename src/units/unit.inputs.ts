@@ -60,13 +60,15 @@ export class MoveUnitInput {
   id!: string;
   @Field(() => ID)
   newParentId!: string;
+  @Field(() => DateScalar, { nullable: true, description: 'First day under the new parent (default today; never in the future). Figures before it stay with the old parents.' })
+  effectiveDate?: string | null;
 }
 
 @InputType({ description: 'Retire a unit (merged, split or abolished). It stays readable with its history.' })
 export class RetireUnitInput {
   @Field(() => ID)
   id!: string;
-  @Field(() => DateScalar, { nullable: true, description: 'Last day of the unit; default today.' })
+  @Field(() => DateScalar, { nullable: true, description: 'Last day of the unit (before today; default yesterday). From the next day it no longer counts anywhere.' })
   validTo?: string | null;
   @Field({ nullable: true, description: 'Also retire every active unit below it (default false: refused while active children remain).' })
   cascade?: boolean;

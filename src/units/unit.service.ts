@@ -7,6 +7,8 @@ import { toConnection, toPage } from '../common/pagination';
 import { requiredText } from '../common/text';
 import { todayInVietnam } from '../common/scalars';
 import { writeTransaction } from '../common/transaction';
+import { addDays } from '../common/dates';
+import { checkEffectiveDate, refuseEarlierThanRecorded } from './tree-rules';
 import { audit } from '../audit/audit';
 import { ALLOWED_PARENT_LEVELS, UnitLevel } from './unit-level';
 import * as repo from './unit.repo';
@@ -124,10 +126,12 @@ export async function moveUnit(ctx: Context, input: MoveUnitInput): Promise<{ un
   }
   checkPlacement(problems, unit.level, newParent, ['input', 'newParentId']);
   if (newParent.validTo) problems.add(['input', 'newParentId'], 'The new parent is retired.');
+  const day = checkEffectiveDate(problems, ['input', 'effectiveDate'], input.effectiveDate ?? todayInVietnam(), [unit, newParent]);
   problems.throwIfAny();
   if (unit.parentId === newParent.id) return { unit: Unit.from(unit), movedUnits: 0 };
   return writeTransaction(ctx, async (em) => {
-    const { row, moved } = await moveSubtree(em, unit, newParent);
+    await refuseEarlierThanRecorded(em, [unit.id], [newParent.id], day, ['input', 'effectiveDate']);
+    const { row, moved } = await moveSubtree(em, unit, newParent, day);
     await audit(em, ctx, [
       { action: 'unit.move', objectType: 'Unit', objectId: unit.id, unitPath: row.path, before: { parentId: unit.parentId, path: unit.path }, after: { parentId: newParent.id, path: row.path, movedUnits: moved } },
     ]);
@@ -138,10 +142,12 @@ export async function moveUnit(ctx: Context, input: MoveUnitInput): Promise<{ un
 export async function retireUnit(ctx: Context, input: RetireUnitInput): Promise<{ unit: Unit; retiredUnits: number }> {
   const unit = await visibleUnit(ctx, input.id, 'id');
   ensureCan(ctx, 'retire', 'Unit', { path: unit.path }, 'You may only retire units strictly below your own unit.');
-  const validTo = input.validTo ?? todayInVietnam();
+  const validTo = input.validTo ?? addDays(todayInVietnam(), -1);
   if (unit.validTo) throw new ConflictError(`Unit ${unit.code} was already retired on ${unit.validTo}.`);
   if (validTo < unit.validFrom) throw BadUserInputError.field(['input', 'validTo'], `validTo must not be before the unit's validFrom (${unit.validFrom}).`);
+  if (validTo >= todayInVietnam()) throw BadUserInputError.field(['input', 'validTo'], `validTo is the unit's last day and must be before today (${todayInVietnam()}); retirements are never dated in the future.`);
   return writeTransaction(ctx, async (em) => {
+    await refuseEarlierThanRecorded(em, [unit.id], [], addDays(validTo, 1), ['input', 'validTo']);
     const active = await activeChildCount(em, unit.id);
     if (active > 0 && !input.cascade) {
       throw new ConflictError(`Unit ${unit.code} still has ${active} active child unit(s); retire them first or pass cascade: true.`, { activeChildren: active });
