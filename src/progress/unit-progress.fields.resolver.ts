@@ -32,9 +32,9 @@ export class UnitProgressFieldsResolver {
     @Ctx() ctx: Context,
     @Root() unit: Unit,
     @Arg('metric', { description: 'Metric code, e.g. "eid.activated".' }) metricCode: string,
-    @Arg('asOf', () => DateScalar, { nullable: true, description: 'Default: today (Vietnam).' }) asOf: string | null,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: 'Default: the day the unit was read for, else today (Vietnam).' }) asOf: string | null,
   ): Promise<ProgressFigure | null> {
-    const day = asOf ?? todayInVietnam();
+    const day = asOf ?? unit.asOf ?? todayInVietnam();
     const l = loaders(ctx, createProgressLoaders);
     const [metric, sum] = await Promise.all([
       checkMetric(ctx, metricCode, 'metric'),
@@ -61,9 +61,9 @@ export class UnitProgressFieldsResolver {
     @Root() unit: Unit,
     @Arg('metric', { description: 'Metric code.' }) metricCode: string,
     @Arg('from', () => DateScalar, { nullable: true, description: 'First day (default: 29 days before `to`).' }) from: string | null,
-    @Arg('to', () => DateScalar, { nullable: true, description: 'Last day (default: today).' }) to: string | null,
+    @Arg('to', () => DateScalar, { nullable: true, description: 'Last day (default: the day the unit was read for, else today).' }) to: string | null,
   ): Promise<ProgressPoint[] | null> {
-    const last = to ?? todayInVietnam();
+    const last = to ?? unit.asOf ?? todayInVietnam();
     const first = from ?? addDays(last, -29);
     if (first > last) throw BadUserInputError.field(['from'], '`from` must not be after `to`.');
     if (daysBetween(first, last) + 1 > MAX_SERIES_DAYS) throw BadUserInputError.field(['from'], `A series covers at most ${MAX_SERIES_DAYS} days.`);
@@ -85,7 +85,7 @@ export class UnitProgressFieldsResolver {
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'Default: today (Vietnam).' }) asOf: string | null,
   ): Promise<ReasonFigure[]> {
     const l = loaders(ctx, createProgressLoaders);
-    const [rows, metrics] = await Promise.all([l.reasons.load({ unitId: unit.dbId, day: asOf ?? todayInVietnam() }), l.metrics()]);
+    const [rows, metrics] = await Promise.all([l.reasons.load({ unitId: unit.dbId, day: asOf ?? unit.asOf ?? todayInVietnam() }), l.metrics()]);
     return rows.map((r) => Object.assign(new ReasonFigure(), { metric: MetricType.from(metrics.get(r.metric)!), value: r.value }));
   }
 

@@ -12,16 +12,20 @@ export class UnitsArgs extends PageArgs {
   parentId?: string | null;
   @Field(() => String, { nullable: true, description: 'Accent- and case-insensitive name search: "nui thanh" finds "Núi Thành".' })
   search?: string | null;
-  @Field({ nullable: true, description: 'Include retired units (default false).' })
+  @Field({ nullable: true, description: 'Include retired units (default false). With asOf: also units attached that day though no longer existing (predecessors whose figures continue in their successor).' })
   includeRetired?: boolean;
+  @Field(() => DateScalar, { nullable: true, description: 'List the units that existed on this day, in the tree in force that day (default: the current tree). `parentId` then means the parent that day.' })
+  asOf?: string | null;
 }
 
 @ArgsType()
 export class ChildrenArgs extends PageArgs {
   @Field(() => UnitLevel, { nullable: true, description: 'Only children of this level (a province may hold districts and, since 2025, communes).' })
   level?: UnitLevel | null;
-  @Field({ nullable: true, description: 'Include retired children (default false).' })
+  @Field({ nullable: true, description: 'Include retired children (default false). With a day: also children attached that day though no longer existing (merged predecessors).' })
   includeRetired?: boolean;
+  @Field(() => DateScalar, { nullable: true, description: 'Children in the tree in force on this day (default: the day the parent was read for).' })
+  asOf?: string | null;
 }
 
 @InputType({ description: 'A new unit under an existing parent (no parent: a province, SYSTEM_ADMIN only).' })

@@ -26,16 +26,17 @@ export async function findUnitRow(ctx: Context, id: number): Promise<repo.UnitRo
   return row ?? null;
 }
 
-export async function getUnit(ctx: Context, globalId: string): Promise<Unit> {
+/** A unit by id, as it stood on `asOf` (NOT_FOUND when it did not exist that day), or in the current tree. */
+export async function getUnit(ctx: Context, globalId: string, asOf: string | null = null): Promise<Unit> {
   const id = localIdOf('Unit', globalId);
-  const row = id === null ? null : await findUnitRow(ctx, id);
-  if (!row) throw new NotFoundError('Unit', globalId);
+  const row = id === null ? null : (await repo.unitsByIds(ctx.em, [id], readScope(ctx), asOf))[0];
+  if (!row) throw new NotFoundError(asOf ? `Unit on ${asOf}` : 'Unit', globalId);
   return Unit.from(row);
 }
 
-export async function getUnitByCode(ctx: Context, code: string): Promise<Unit> {
-  const [row] = await repo.unitsByCodes(ctx.em, [code.trim()], readScope(ctx));
-  if (!row) throw new NotFoundError('Unit with code', code);
+export async function getUnitByCode(ctx: Context, code: string, asOf: string | null = null): Promise<Unit> {
+  const [row] = await repo.unitsByCodes(ctx.em, [code.trim()], readScope(ctx), asOf);
+  if (!row) throw new NotFoundError(asOf ? `Unit on ${asOf} with code` : 'Unit with code', code);
   return Unit.from(row);
 }
 
@@ -52,6 +53,7 @@ export async function listUnits(ctx: Context, args: UnitsArgs) {
     parentId,
     search: args.search ? args.search.normalize('NFC').trim() : null,
     includeRetired: args.includeRetired ?? false,
+    asOf: args.asOf ?? null,
   };
   const s = readScope(ctx);
   const rows = await repo.listUnits(ctx.em, filter, page, s);
