@@ -223,3 +223,69 @@ export async function activeChildren(em: EntityManager, parentIds: readonly numb
   if (parentIds.length === 0) return [];
   return em.execute(`select id, parent_id as "parentId" from admin_unit where parent_id = any(?::int[]) and valid_to is null order by id`, [intArray(parentIds)]);
 }
+
+/** Opens the first interval of units created inside a tree write (the trigger leaves them to us), from `day`. */
+export async function openNewUnits(em: EntityManager, ids: readonly number[], day: string): Promise<void> {
+  if (ids.length === 0) return;
+  await em.execute(
+    `insert into unit_membership (unit_id, parent_id, path, valid_from, valid_to)
+     select u.id, u.parent_id, u.path, ?::date, null from admin_unit u
+      where u.id = any(?::int[]) and not exists (select 1 from unit_membership m where m.unit_id = u.id)`,
+    [day, intArray(ids)],
+  );
+}
+
+/** Each unit's figure per metric as of `day` (its rollup rows dated ≤ day) and its reporters then. */
+export async function figuresOn(em: EntityManager, ids: readonly number[], day: string): Promise<{ unitId: number; metric: string; value: number; reporters: number }[]> {
+  if (ids.length === 0) return [];
+  return em.execute(
+    `select unit_id as "unitId", metric, sum(change)::float8 as value, sum(reporters)::int as reporters
+       from rollup_change where unit_id = any(?::int[]) and date <= ?::date group by unit_id, metric
+     having sum(change) <> 0 or sum(reporters) <> 0`,
+    [intArray(ids), day],
+  );
+}
+
+export interface FixedShare {
+  unitId: number;
+  metric: string;
+  value: number;
+  reporters: number;
+}
+
+/** Adds fixed amounts at `day` to units and all their ancestors in force (shares of a split unit's figures). */
+export async function addFixedAt(em: EntityManager, rows: readonly FixedShare[], day: string): Promise<void> {
+  if (rows.length === 0) return;
+  const legs = `(select x.id::int as anc, x.n as depth, v.metric, v.value, v.reporters
+       from jsonb_to_recordset(?::jsonb) as v(unit_id int, metric text, value bigint, reporters int)
+       join admin_unit u on u.id = v.unit_id
+       cross join unnest(string_to_array(u.path::text, '.')::int[]) with ordinality as x(id, n))`;
+  const data = json(rows.map((r) => ({ unit_id: r.unitId, metric: r.metric, value: r.value, reporters: r.reporters })));
+  await em.execute(
+    `insert into rollup_change (unit_id, metric, date, change, reporters, last_report_at)
+     select l.anc, l.metric, ?::date, sum(l.value), sum(l.reporters), null from ${legs} l
+      group by l.metric, l.anc order by l.metric, min(l.depth), l.anc
+     on conflict (unit_id, metric, date) do update
+       set change = rollup_change.change + excluded.change, reporters = rollup_change.reporters + excluded.reporters`,
+    [day, data],
+  );
+  await em.execute(
+    `insert into rollup_total (unit_id, metric, value, reporters, last_report_at)
+     select l.anc, l.metric, sum(l.value), sum(l.reporters), null from ${legs} l
+      group by l.metric, l.anc order by l.metric, min(l.depth), l.anc
+     on conflict (unit_id, metric) do update
+       set value = rollup_total.value + excluded.value, reporters = rollup_total.reporters + excluded.reporters`,
+    [data],
+  );
+}
+
+/** Units among `ids` with reports dated on or after `day` (their figures after a change would have no home). */
+export async function reportsFrom(em: EntityManager, ids: readonly number[], day: string): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows: { code: string }[] = await em.execute(
+    `select distinct u.code from admin_unit r join admin_unit u on u.path <@ r.path
+       where r.id = any(?::int[]) and exists (select 1 from progress_report p where p.unit_id = u.id and p.as_of >= ?::date) limit 20`,
+    [intArray(ids), day],
+  );
+  return rows.map((r) => r.code);
+}

@@ -61,14 +61,14 @@ export async function listUnits(ctx: Context, args: UnitsArgs) {
 }
 
 /** Loads a unit named in a mutation: invisible → NOT_FOUND naming the field. */
-async function visibleUnit(ctx: Context, globalId: string, field: string): Promise<repo.UnitRow> {
+export async function visibleUnit(ctx: Context, globalId: string, field: string): Promise<repo.UnitRow> {
   const id = localIdOf('Unit', globalId);
   const row = id === null ? null : await findUnitRow(ctx, id);
   if (!row) throw new NotFoundError(`Unit (${field})`, globalId);
   return row;
 }
 
-function checkPlacement(problems: ProblemList, level: UnitLevel, parent: repo.UnitRow | null, path: string[]): void {
+export function checkPlacement(problems: ProblemList, level: UnitLevel, parent: repo.UnitRow | null, path: (string | number)[]): void {
   const allowed = ALLOWED_PARENT_LEVELS[level];
   if (!allowed.includes(parent ? parent.level : null)) {
     const where = parent ? `under a ${parent.level}` : 'at the top level';
