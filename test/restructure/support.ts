@@ -10,33 +10,35 @@ export const gid = (id: number) => Buffer.from(`Unit:${id}`).toString('base64url
  */
 export async function datedTruth(t: TestApp, days: string[], metric = 'eid.collected'): Promise<Map<string, number>> {
   const rows = await t.sql<{ unit_id: number; day: string; value: string }>(
-    `select a.id as unit_id, to_char(d.day, 'YYYY-MM-DD') as day, coalesce(sum(l.value), 0)::text as value
-       from admin_unit a cross join unnest($1::date[]) as d(day)
-       left join unit_membership tm on tm.valid_from <= d.day and (tm.valid_to is null or tm.valid_to > d.day)
-             and a.id = any(string_to_array(tm.path::text, '.')::int[])
-       left join lateral (select p.value from progress_report p where p.unit_id = tm.unit_id and p.metric = $2 and p.as_of <= d.day
-                           order by p.as_of desc limit 1) l on true
-      group by a.id, d.day`,
+    `with latest as (
+       select distinct on (p.unit_id, d.day) p.unit_id, d.day, p.value
+         from unnest($1::date[]) as d(day) join progress_report p on p.metric = $2 and p.as_of <= d.day
+        order by p.unit_id, d.day, p.as_of desc)
+     select x.id as unit_id, to_char(l.day, 'YYYY-MM-DD') as day, sum(l.value)::text as value
+       from latest l
+       join unit_membership tm on tm.unit_id = l.unit_id and tm.valid_from <= l.day and (tm.valid_to is null or tm.valid_to > l.day)
+       cross join unnest(string_to_array(tm.path::text, '.')::int[]) as x(id)
+      group by x.id, l.day`,
     [days, metric],
   );
   return new Map(rows.map((r) => [`${r.unit_id}|${r.day}`, Number(r.value)]));
 }
 
-/** What the rollups say, for the same keys (rollup_change summed up to each day). */
+/** What the rollups say, for the same keys (rollup_change summed up to each day; units reading 0 are left out). */
 export async function rollupFigures(t: TestApp, days: string[], metric = 'eid.collected'): Promise<Map<string, number>> {
   const rows = await t.sql<{ unit_id: number; day: string; value: string }>(
-    `select a.id as unit_id, to_char(d.day, 'YYYY-MM-DD') as day, coalesce(sum(c.change), 0)::text as value
-       from admin_unit a cross join unnest($1::date[]) as d(day)
-       left join rollup_change c on c.unit_id = a.id and c.metric = $2 and c.date <= d.day
-      group by a.id, d.day`,
+    `select c.unit_id, to_char(d.day, 'YYYY-MM-DD') as day, sum(c.change)::text as value
+       from unnest($1::date[]) as d(day) join rollup_change c on c.metric = $2 and c.date <= d.day
+      group by c.unit_id, d.day having sum(c.change) <> 0`,
     [days, metric],
   );
   return new Map(rows.map((r) => [`${r.unit_id}|${r.day}`, Number(r.value)]));
 }
 
-/** Differences between the two maps, as readable strings (empty when exact). */
+/** Differences between the two maps in both directions (missing keys read 0), as readable strings: empty when equal. */
 export function differences(a: Map<string, number>, b: Map<string, number>): string[] {
-  return [...a].filter(([k, v]) => (b.get(k) ?? 0) !== v).map(([k, v]) => `${k}: ${v} vs ${b.get(k) ?? 0}`);
+  const keys = new Set([...a.keys(), ...b.keys()]);
+  return [...keys].filter((k) => (a.get(k) ?? 0) !== (b.get(k) ?? 0)).map((k) => `${k}: ${a.get(k) ?? 0} vs ${b.get(k) ?? 0}`).slice(0, 20);
 }
 
 /** Every table a restructuring writes, to prove a refusal or a dry run wrote nothing. */
