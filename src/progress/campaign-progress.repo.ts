@@ -209,7 +209,8 @@ export async function rankedChildrenPages(
      paged as (
        select st.*, row_number() over (partition by st.parent_id order by st.${col} ${descending ? 'desc' : 'asc'} nulls last, st.code) as position
          from st)
-     select ${FIGURE_COLUMNS('p')}, p.position, ${UNIT_COLUMNS}
+     -- unit columns first: the figure's parent_id (the parent on the end day) must win the shared name
+     select ${UNIT_COLUMNS}, ${FIGURE_COLUMNS('p')}, p.position
        from paged p join admin_unit u on u.id = p.unit_id
       where p.position > ? and p.position <= ?
       order by p.parent_id, p.position`,
@@ -264,7 +265,8 @@ export async function rankingPages(
      ${FIGURES},
      paged as (
        select st.*, row_number() over (partition by st.campaign_id order by st.rate desc nulls last, st.value desc, st.code) as position from st)
-     select ${FIGURE_COLUMNS('p')}, p.position, ${UNIT_COLUMNS}
+     -- unit columns first: the figure's parent_id (the parent on the end day) must win the shared name
+     select ${UNIT_COLUMNS}, ${FIGURE_COLUMNS('p')}, p.position
        from paged p join admin_unit u on u.id = p.unit_id
       where p.position > ? and p.position <= ?
       order by p.campaign_id, p.position`,
