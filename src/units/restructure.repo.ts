@@ -24,3 +24,12 @@ export async function emptiedUnits(em: EntityManager, ids: readonly number[]): P
   );
   return rows.map((r) => r.id);
 }
+
+/** Active units above hamlet level whose codes a complete list no longer holds (the list has no hamlets). */
+export async function unitsMissingFrom(em: EntityManager, codes: readonly string[]): Promise<UnitRow[]> {
+  return em.execute(
+    `select ${UNIT_COLUMNS} from admin_unit u
+      where u.valid_to is null and u.level <> 'HAMLET' and not (u.code = any(?::text[])) order by u.path`,
+    [`{${codes.map((c) => `"${c.replace(/["\\]/g, '')}"`).join(',')}}`],
+  );
+}

@@ -10,6 +10,11 @@ import { existingByCodes, insertUnitsBulk, lockUnitImports, updateUnitsBulk, typ
 import { moveSubtree } from './unit-write.repo';
 import { unitsByIds } from './unit.repo';
 import { SQL_TRUE } from '../auth/ability-to-sql';
+import { isUnderPath } from '../common/paths';
+import { todayInVietnam } from '../common/scalars';
+import type { UnitRow } from './unit.repo';
+import { unitsMissingFrom } from './restructure.repo';
+import { beginTreeWrite, closeAt } from './tree-write.repo';
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 const DEFAULT_VALID_FROM = '2000-01-01';
@@ -19,10 +24,12 @@ export interface ImportResult {
   updated: number;
   unchanged: number;
   dryRun: boolean;
+  retired: number;
+  missing: string[];
 }
 
 /** Upserts the GSO list by code: atomic (all rows or none), idempotent (a re-import changes nothing). */
-export async function importUnitsCsv(ctx: Context, csv: string, dryRun: boolean): Promise<ImportResult> {
+export async function importUnitsCsv(ctx: Context, csv: string, dryRun: boolean, retireMissing = false): Promise<ImportResult> {
   if (Buffer.byteLength(csv) > MAX_IMPORT_BYTES) throw BadUserInputError.field(['input', 'csv'], `The CSV must be at most ${MAX_IMPORT_BYTES} bytes.`);
   const problems = new ProblemList();
   const units = parseUnitsCsv(csv, problems);
@@ -34,12 +41,31 @@ export async function importUnitsCsv(ctx: Context, csv: string, dryRun: boolean)
     const existing = await existingByCodes(em, units.map((u) => u.code));
     const plan = planImport(ctx, units, existing, problems);
     problems.throwIfAny('Some rows cannot be imported; nothing was imported.');
-    const result = { created: plan.create.length, updated: plan.update.length, unchanged: plan.unchanged, dryRun };
+    const missing = retireMissing ? await missingRoots(ctx, em, units) : [];
+    const result = { created: plan.create.length, updated: plan.update.length, unchanged: plan.unchanged, dryRun, retired: 0, missing: missing.map((u) => u.code).sort() };
     if (dryRun) return result;
     await applyPlan(em, plan);
+    if (missing.length > 0) result.retired = await retireFromToday(em, missing.map((u) => u.id));
     await audit(em, ctx, [{ action: 'unit.import', objectType: 'Unit', unitPath: null, after: result }]);
     return result;
   });
+}
+
+/**
+ * Units a complete list no longer holds, in the caller's jurisdiction: only the topmost of each missing subtree
+ * (retiring it ends its subtree too). Hamlets are never missing: the list has none.
+ */
+async function missingRoots(ctx: Context, em: EntityManager, units: CsvUnit[]): Promise<UnitRow[]> {
+  const rows = (await unitsMissingFrom(em, units.map((u) => u.code))).filter((u) => allowed(ctx, 'retire', 'Unit', { path: u.path }));
+  const roots: UnitRow[] = [];
+  for (const r of rows) if (!roots.some((root) => isUnderPath(r.path, root.path))) roots.push(r);
+  return roots;
+}
+
+/** Retires units from today (their last day is yesterday): they and their subtrees stop counting from today. */
+async function retireFromToday(em: EntityManager, ids: number[]): Promise<number> {
+  await beginTreeWrite(em);
+  return closeAt(em, ids, todayInVietnam());
 }
 
 interface Plan {

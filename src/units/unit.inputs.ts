@@ -88,6 +88,13 @@ export class ImportUnitsInput {
   csv!: string;
   @Field({ nullable: true, description: 'Validate and count without writing.' })
   dryRun?: boolean;
+  @Field({
+    nullable: true,
+    description:
+      'The list is complete: retire, from today, every active province, district or commune in your jurisdiction it no longer holds (with their subtrees; ' +
+      'they stop counting from today, their history stays). Default false. With dryRun, `missing` lists them. For a reform with successors use applyRestructuring.',
+  })
+  retireMissing?: boolean;
 }
 
 @ObjectType({ description: 'What a unit mutation changed.' })
@@ -122,4 +129,8 @@ export class ImportUnitsPayload {
   unchanged!: number;
   @Field({ description: 'True when nothing was written (dryRun).' })
   dryRun!: boolean;
+  @Field(() => Int, { description: 'Units retired because the list no longer holds them (retireMissing), subtrees included.' })
+  retired!: number;
+  @Field(() => [String], { description: 'With retireMissing: codes of the units the list no longer holds (the topmost of each missing subtree).' })
+  missing!: string[];
 }
