@@ -40,6 +40,7 @@ async function main(): Promise<number> {
       onChunk: (c) => console.log(`chunk ${c.chunk}/${c.chunks}: ${c.rows} rows, ${c.changed} written, ${c.rows - c.changed} unchanged`),
     });
     console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${totals.rows} rows, ${totals.changed} reports written, ${totals.unchanged} unchanged.`);
+    console.log(`max RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
     return 0;
   } catch (e) {
     if (e instanceof BadUserInputError) {
