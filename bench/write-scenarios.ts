@@ -20,7 +20,10 @@ const REPORT = `mutation Report($input: ReportProgressInput!) { reportProgress(i
 export function reportEntries(hamlets: { unitId: number; token: string }[], asOf: string): LoadEntry[] {
   return hamlets.map((h) => {
     const values = PIPELINE.map((p) => `{"metric":"${p.metric}","value":__N__}`).join(',');
-    const body = gqlBody(REPORT, { input: { unitId: toGlobalId('Unit', h.unitId), asOf, values: [] } }).replace('"values":[]', `"values":[${values}]`);
+    // With a reason: when the load generator lets a hamlet's later report overtake an earlier one, the earlier
+    // (lower) value lands as a correction instead of a refusal; the work per report is the same.
+    const input = { unitId: toGlobalId('Unit', h.unitId), asOf, values: [], correctionReason: 'bench: reports may arrive out of order' };
+    const body = gqlBody(REPORT, { input }).replace('"values":[]', `"values":[${values}]`);
     return { token: h.token, body };
   });
 }
