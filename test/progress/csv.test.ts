@@ -73,7 +73,8 @@ describe('CSV import as the system (npm run import:progress)', () => {
   });
 
   it('commits chunk by chunk; an interrupted run keeps its chunks, and a re-run completes without counting twice', async () => {
-    await t.sql('create sequence data_version_seq');
+    const version = async () => Number((await t.sql<{ v: string }>('select last_value::text as v from data_version_seq'))[0].v);
+    const v0 = await version();
     const seen: string[] = [];
     await expect(
       importFile(csv(LINES), 4, (c) => {
@@ -97,7 +98,7 @@ describe('CSV import as the system (npm run import:progress)', () => {
     const [{ n: history }] = await t.sql<{ n: number }>('select count(*)::int as n from progress_history');
     expect(history).toBe(12);
     // every committed chunk that wrote moved the data version (the response cache's key): 1 + 2
-    expect(await t.sql('select last_value::int as v, is_called from data_version_seq')).toEqual([{ v: 3, is_called: true }]);
+    expect((await version()) - v0).toBe(3);
   });
 
   it('an identical re-run writes nothing at all', async () => {
