@@ -28,7 +28,8 @@ export function responseCachePlugin(cache: ResponseCache | null, version: DataVe
           const data = cache.get(key, readVersion);
           if (!data) return null;
           hit = true;
-          const headers = new HeaderMap([['x-response-cache', 'hit']]);
+          // Said only outside production: a hit would tell a caller that someone with the same grants asked the same.
+          const headers = new HeaderMap(ctx.config.env === 'production' ? [] : [['x-response-cache', 'hit']]);
           return { http: { status: undefined, headers }, body: { kind: 'single', singleResult: { data } } };
         },
         async willSendResponse({ response, operation, contextValue: ctx }) {
