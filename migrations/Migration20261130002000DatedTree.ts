@@ -58,6 +58,19 @@ export class Migration20261130002000DatedTree extends Migration {
         select m.path, m.valid_from, m.valid_to from unit_membership m
          where m.unit_id = p_unit and (m.valid_to is null or m.valid_to > p_from)
          order by m.valid_from $$;`);
+    // With several intervals a unit can stand at different depths (a hamlet moved from a commune under a district
+    // to one under the province): one row per (unit, day), so callers grouping by depth never propose a key twice.
+    this.addSql(`create or replace function rollup_spread(p_unit int, p_day date, p_change bigint, p_reporters int)
+      returns table(unit_id int, depth int, date date, change bigint, reporters int, opening boolean)
+      language sql stable as $fn$
+        select a.unit_id::int, min(a.depth)::int, x.date, sum(x.change)::bigint, sum(x.reporters)::int, bool_or(x.opening)
+          from unit_paths_during(p_unit, p_day) i
+         cross join lateral unnest(string_to_array(i.path::text, '.')::int[]) with ordinality as a(unit_id, depth)
+         cross join lateral (values (greatest(i.valid_from, p_day), p_change, p_reporters, true),
+                                    (i.valid_to, -p_change, -p_reporters, false)) as x(date, change, reporters, opening)
+         where (i.valid_to is null or i.valid_to > p_day) and x.date is not null
+         group by a.unit_id, x.date
+      $fn$;`);
     // The unit's ancestry in force on a day (null when it was in no tree that day).
     this.addSql(`create or replace function unit_path_on(p_unit int, p_day date) returns ltree language sql stable as $$
         select m.path from unit_membership m

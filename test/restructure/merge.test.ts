@@ -1,7 +1,7 @@
 import { startTestApp, type TestApp } from '../support/app';
 import { codeOf, gql, ok } from '../support/client';
 import { principalWith, type TestPrincipal } from '../support/principals';
-import { gridTree, IMPORT } from '../progress/support';
+import { gridTree, IMPORT, REPORT } from '../progress/support';
 import { addDays } from '../../src/common/dates';
 import { todayInVietnam } from '../../src/common/scalars';
 import { datedTruth, differences, gid, rollupFigures, treeTables, value } from './support';
@@ -114,6 +114,22 @@ describe('mergeUnits', () => {
     expect(codeOf(await gql(t, `{ unitByCode(code: "A1", asOf: "2025-06-30") { code } }`, {}, grantee.token))).toBe('NOT_FOUND');
     const audits = await t.sql<{ action: string }>(`select action from audit_entry where action in ('unit.merge', 'unit.create', 'grant.follow-successor') order by id`);
     expect(audits.map((a) => a.action)).toEqual(['grant.follow-successor', 'grant.follow-successor', 'unit.create', 'unit.merge', 'unit.merge']);
+  });
+
+  it('lands a report back-dated before the merge, written after it, on the ancestors of its day, and carries it into the successor', async () => {
+    const sys = await principalWith(t, [{ role: 'SYSTEM_ADMIN', unit: 'A' }]);
+    const [a1, ax, hamlet] = [await value(t, admin.token, 'A1', '2025-06-30'), await value(t, admin.token, 'AX', '2025-07-15'), await value(t, admin.token, 'A1a-2', '2025-06-30')];
+    ok(await gql(t, IMPORT, { input: { rows: [{ unitCode: 'A1a-2', metric: 'eid.collected', asOf: '2025-06-25', value: hamlet + 7 }] } }, sys.token));
+    expect(await value(t, admin.token, 'A1', '2025-06-30')).toBe(a1 + 7);
+    expect(await value(t, admin.token, 'A1', '2025-07-15')).toBe(0);
+    expect(await value(t, admin.token, 'AX', '2025-07-15')).toBe(ax + 7);
+    expect(await value(t, admin.token, 'AX', '2025-06-30')).toBe(0);
+    // the same through reportProgress (one report, the database writer function)
+    const other = await value(t, admin.token, 'A1a-3', '2025-06-30');
+    ok(await gql(t, REPORT, { input: { unitId: gid(ids['A1a-3']), asOf: '2025-06-26', values: [{ metric: 'eid.collected', value: other + 5 }] } }, sys.token));
+    expect(await value(t, admin.token, 'A1', '2025-06-30')).toBe(a1 + 12);
+    expect(await value(t, admin.token, 'AX', '2025-07-15')).toBe(ax + 12);
+    expect(differences(await datedTruth(t, DAYS), await rollupFigures(t, DAYS))).toEqual([]);
   });
 
   it('refuses a change dated before one already recorded for the same units', async () => {
