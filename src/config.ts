@@ -155,7 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxAliases: int('MAX_QUERY_ALIASES', 30, 0, 1000),
       maxCost: int('MAX_QUERY_COST', 100_000, 10, 100_000_000),
       maxTokens: int('MAX_QUERY_TOKENS', 5000, 100, 1_000_000),
-      maxNesting: int('MAX_QUERY_NESTING', 64, 4, 1_000),
+      maxNesting: int('MAX_QUERY_NESTING', 64, 4, 500),
       maxBodyBytes: int('MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
       maxResponseBytes: int('MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },

@@ -11,7 +11,7 @@ import { authenticate } from './auth/authenticate';
 import { defineAbility } from './auth/ability';
 import { requestScope } from './db/request-scope';
 import { setMaxPageSize } from './common/pagination';
-import { aliasLimit, boundedStringify, costLimitPlugin, depthLimit, nestingLimitPlugin, noSubscriptions } from './common/query-limits';
+import { aliasLimit, boundedStringify, costLimitPlugin, depthLimit, nestingRefusal, noSubscriptions } from './common/query-limits';
 import { classifyContextFailure, formatError, unavailableStatusPlugin } from './common/format-error';
 import { databaseAnswers } from './db/guards';
 import { createMetrics } from './observability/metrics';
@@ -53,7 +53,6 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
     formatError: formatError(log, config.db.retryAfterSeconds),
     stringifyResult: boundedStringify(config.limits.maxResponseBytes, () => requestScope.getStore()?.requestId),
     plugins: [
-      nestingLimitPlugin(config.limits.maxNesting),
       costLimitPlugin(schema, config.limits.maxCost),
       unavailableStatusPlugin(config.db.retryAfterSeconds),
       requestLogPlugin(log, metrics),
@@ -129,6 +128,8 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const tooDeep = nestingRefusal((parsed as { query?: unknown } | undefined)?.query ?? url.searchParams.get('query'), config.limits.maxNesting);
+    if (tooDeep) return send(res, 400, tooDeep);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsed },
       context: () => buildContext(req, requestId).catch(classifyContextFailure(config.db.retryAfterSeconds)),

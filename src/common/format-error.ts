@@ -26,6 +26,12 @@ export function classifyContextFailure(retryAfterSeconds: number) {
   };
 }
 
+function causes(e: unknown): unknown[] {
+  const out: unknown[] = [];
+  for (let c = (e as { originalError?: unknown })?.originalError; c && out.length < 5; c = (c as { originalError?: unknown }).originalError) out.push(c);
+  return out;
+}
+
 function capped(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const problems = formatted.extensions?.problems;
   return {
@@ -60,7 +66,7 @@ export function formatError(log: Logger, retryAfterSeconds: number) {
     // Before execution (no path), graphql-js speaks only of the request: its scalars' parse errors
     // (a malformed Date literal) and the parser's own failures arrive with a non-GraphQL cause.
     if (original instanceof GraphQLError && !original.path && typeof code === 'string' && PASS_THROUGH.has(code)) {
-      const tooDeep = cause instanceof RangeError;
+      const tooDeep = causes(original).some((c) => c instanceof RangeError);
       // A literal a scalar refused (a Date "2023-13-45" in the document) is bad input, as it is in a variable.
       const scalarRefused = code === 'GRAPHQL_VALIDATION_FAILED' && cause !== undefined && !(cause instanceof GraphQLError);
       const typed = scalarRefused && !tooDeep ? 'BAD_USER_INPUT' : code;

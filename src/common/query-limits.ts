@@ -1,4 +1,4 @@
-import { GraphQLError, Kind, type ASTVisitor, type FieldNode, type GraphQLField, type GraphQLSchema, type ValidationContext, type FragmentDefinitionNode, type SelectionSetNode, getNamedType, getNullableType, isListType, isObjectType } from 'graphql';
+import { GraphQLError, Kind, type ASTVisitor, type FieldNode, type GraphQLField, type GraphQLSchema, type ValidationContext, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionSetNode, getNamedType, getNullableType, isListType, isObjectType } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { DEFAULT_PAGE_SIZE } from './pagination';
@@ -144,21 +144,19 @@ export function nestingDepth(source: string, stopAt = Infinity): number {
 }
 
 /**
- * Refuses documents nested deeper than `max` brackets before they are parsed: graphql-js parses
- * recursively and a few thousand braces overflow the stack before the token limit is reached.
+ * The error body for a document nested deeper than `max` brackets, or null. Checked on the raw text
+ * before Apollo parses it: graphql-js parses and validates recursively, and a few thousand brackets
+ * overflow the stack before the token limit is reached (in validation, as an internal error).
  */
-export function nestingLimitPlugin(max: number): ApolloServerPlugin {
+export function nestingRefusal(query: unknown, max: number): { errors: GraphQLFormattedError[] } | null {
+  if (typeof query !== 'string') return null;
+  const depth = nestingDepth(query, max);
+  if (depth <= max) return null;
   return {
-    async requestDidStart() {
-      return {
-        async didResolveSource({ source }) {
-          const depth = nestingDepth(source, max);
-          if (depth > max) {
-            throw limitError(`The document nests brackets more than ${max} deep; the most allowed is ${max}.`, 'maxNesting', max, depth, 'GRAPHQL_PARSE_FAILED');
-          }
-        },
-      };
-    },
+    errors: [{
+      message: `The document nests brackets more than ${max} deep (MAX_QUERY_NESTING).`,
+      extensions: { code: 'GRAPHQL_PARSE_FAILED', limit: 'maxNesting', max, actual: depth },
+    }],
   };
 }
 
