@@ -36,11 +36,15 @@ export function watchedSocketFactory(ms: number): () => net.Socket {
       timer = setTimeout(() => socket.destroy(new DatabaseSilentError(ms)), ms);
       timer.unref();
     };
-    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-    socket.write = ((...args: unknown[]) => {
-      if (!timer) arm();
-      return write(...args);
-    }) as typeof socket.write;
+    // net.Socket#connect resets an own `write`, so it is wrapped once connected (before pg's own
+    // 'connect' listener, registered later, sends the startup message).
+    socket.once('connect', () => {
+      const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+      socket.write = ((...args: unknown[]) => {
+        if (!timer) arm();
+        return write(...args);
+      }) as typeof socket.write;
+    });
     socket.on('data', (chunk: Buffer) => {
       tail = Buffer.concat([tail, chunk.subarray(Math.max(0, chunk.length - 6))]).subarray(-6);
       if (endsWithReadyForQuery(tail)) {

@@ -20,7 +20,7 @@ const UNAVAILABLE_CODES = new Set([
 /** Whole SQLSTATE classes: 08 connection exception, 53 insufficient resources (too many connections, disk full, out of memory). */
 const UNAVAILABLE_CLASSES = ['08', '53'];
 const UNAVAILABLE_MESSAGE =
-  /Connection terminated|terminating connection|is not queryable|Transaction query already complete|Timeout acquiring a connection|Unable to acquire a connection|timeout exceeded when trying to connect|Query read timeout|did not answer within|not currently accepting connections|the database system is (starting up|shutting down|in recovery mode)|server closed the connection unexpectedly|Connection ended unexpectedly|read ECONNRESET|write EPIPE/;
+  /Connection terminated|terminating connection|is not queryable|Transaction query already complete|Timeout acquiring a connection|Unable to acquire a connection|timeout exceeded when trying to connect|^timeout expired$|connection timeout|Query read timeout|did not answer within|not currently accepting connections|the database system is (starting up|shutting down|in recovery mode)|server closed the connection unexpectedly|Connection ended unexpectedly|read ECONNRESET|write EPIPE/;
 /** 22007 invalid datetime format, 22008 datetime field overflow: a date the client sent that PostgreSQL cannot hold. */
 const BAD_INPUT_CODES = new Set(['22007', '22008']);
 
