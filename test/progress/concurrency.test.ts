@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../support/app';
-import { gql, ok } from '../support/client';
+import { gql, codeOf, ok } from '../support/client';
 import { principalWith, type TestPrincipal } from '../support/principals';
 import { todayInVietnam } from '../../src/common/scalars';
 import { gridTree, recomputed, REPORT } from './support';
@@ -29,6 +29,18 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+/**
+ * Sends a report as the API guide tells clients to: a SERVICE_UNAVAILABLE answer (a lock or statement timeout on a
+ * loaded machine) is retried after a pause; reports are idempotent, so a retry never counts twice.
+ */
+async function send(query: string, variables: Record<string, unknown>, token: string) {
+  for (let attempt = 1; ; attempt++) {
+    const res = await gql(t, query, variables, token);
+    if (codeOf(res) !== 'SERVICE_UNAVAILABLE' || attempt === 5) return res;
+    await new Promise((r) => setTimeout(r, 250 * attempt));
+  }
+}
+
 describe('exact rollups under concurrent writers', () => {
   it('match a recomputation from the raw reports, through the API and in the rollup tables', async () => {
     const hamlets = Object.keys(ids).filter((c) => c.includes('-'));
@@ -46,12 +58,11 @@ describe('exact rollups under concurrent writers', () => {
         const metrics = METRICS.filter(() => rand() < 0.6);
         if (metrics.length === 0) metrics.push(METRICS[0]);
         const values = metrics.map((metric) => ({ metric, value: Math.floor(rand() * 1000) }));
-        const res = await gql(t, REPORT, { input: { unitId: globalIds.get(ids[hamlet]), asOf: day, values, correctionReason: 'kiểm tra đồng thời' } }, officer.token);
-        ok(res);
+        ok(await send(REPORT, { input: { unitId: globalIds.get(ids[hamlet]), asOf: day, values, correctionReason: 'kiểm tra đồng thời' } }, officer.token));
         writes++;
         if (rand() < 0.3) {
           // an immediate repeat: idempotent unless another writer corrected the same key in between
-          const again = ok(await gql(t, REPORT, { input: { unitId: globalIds.get(ids[hamlet]), asOf: day, values, correctionReason: 'lặp lại' } }, officer.token));
+          const again = ok(await send(REPORT, { input: { unitId: globalIds.get(ids[hamlet]), asOf: day, values, correctionReason: 'lặp lại' } }, officer.token));
           expect(again.reportProgress.changed).toBeLessThanOrEqual(values.length);
         }
       }
