@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { authChecker, guardRootFields } from './auth/auth-checker';
+import { authChecker } from './auth/auth-checker';
 import { NodeResolver } from './common/node.resolver';
 import { DateScalar, DateTimeScalar } from './common/scalars';
 import { UnitResolver } from './units/unit.resolver';
@@ -41,7 +41,7 @@ export const resolvers: NonEmptyArray<Function> = [
 ];
 
 export async function createSchema(): Promise<GraphQLSchema> {
-  const schema = await buildSchema({
+  return buildSchema({
     resolvers,
     authChecker,
     validate: false,
@@ -50,7 +50,6 @@ export async function createSchema(): Promise<GraphQLSchema> {
     ],
     emitSchemaFile: false,
   });
-  return guardRootFields(schema);
 }
 
 export function printSortedSchema(schema: GraphQLSchema): string {

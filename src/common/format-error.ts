@@ -54,7 +54,8 @@ export function formatError(log: Logger, retryAfterSeconds: number) {
 
   function format(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
     const original = unwrapResolverError(error);
-    const requestId = requestScope.getStore()?.requestId;
+    // Without AsyncLocalStorage (production) the request id travels on the error itself (server.ts).
+    const requestId = requestScope.getStore()?.requestId ?? (formatted.extensions?.requestId as string | undefined);
     const known = original instanceof AppError ? original : fromDatabase(original, retryAfterSeconds);
     if (known) {
       if (known.logLevel !== 'debug') log[known.logLevel]({ requestId, code: known.code, msg: known.message, err: known === original ? undefined : original }, 'request refused');

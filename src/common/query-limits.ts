@@ -176,8 +176,8 @@ export function noSubscriptions(context: ValidationContext): ASTVisitor {
  * by a typed error (code BAD_REQUEST, limit maxResponseBytes); the cost limit keeps such responses
  * rare and bounds the memory spent before this check.
  */
-export function boundedStringify(maxBytes: number, requestId: () => string | undefined) {
-  return (result: unknown): string => {
+export function boundedStringify(maxBytes: number) {
+  return (result: { extensions?: Record<string, unknown> }): string => {
     let text: string | undefined;
     try {
       text = JSON.stringify(result);
@@ -191,7 +191,7 @@ export function boundedStringify(maxBytes: number, requestId: () => string | und
     return JSON.stringify({
       errors: [{
         message: `The response is ${size}, over the limit of ${maxBytes} (MAX_RESPONSE_BYTES): ask for fewer items, smaller pages or shorter periods.`,
-        extensions: { code: 'BAD_REQUEST', limit: 'maxResponseBytes', max: maxBytes, actual, requestId: requestId() },
+        extensions: { code: 'BAD_REQUEST', limit: 'maxResponseBytes', max: maxBytes, actual, requestId: result.extensions?.requestId },
       }],
       data: null,
     });
