@@ -16,11 +16,13 @@ export interface BenchArgs {
   peer: boolean;
   /** Alternating rounds of scenarios 1 and 2 (peer and ours in turn). */
   rounds: number;
+  /** Measured seconds of each run in those rounds (and of their loaded SQL floors). */
+  roundDuration: number;
   /** Sequential requests on one connection per document and round (the unloaded p50). */
   sequential: number;
 }
 
-const USAGE = `Usage: npm run bench -- [--quick] [--days N] [--duration S] [--connections N] [--only 1,2,...] [--no-peer] [--rounds N] [--sequential N]
+const USAGE = `Usage: npm run bench -- [--quick] [--days N] [--duration S] [--connections N] [--only 1,2,...] [--no-peer] [--rounds N] [--round-duration S] [--sequential N]
   --quick          national generator at scale 0.3, 5 s per run
   --days N         days of daily progress history per hamlet (default 30)
   --duration S     measured seconds per run (default 20, quick 5)
@@ -28,6 +30,7 @@ const USAGE = `Usage: npm run bench -- [--quick] [--days N] [--duration S] [--co
   --only LIST      run only these scenarios (comma-separated numbers)
   --no-peer        do not run the PostGraphile peer beside scenarios 1 and 2
   --rounds N       alternating rounds of scenarios 1 and 2 (default 3)
+  --round-duration S  measured seconds per run in those rounds (default --duration if given, else 10, quick 5)
   --sequential N   sequential requests on one connection per document and round, for the unloaded p50 (default 50)
 Environment: BENCH_DATABASE_URL uses that (empty) database instead of a temporary embedded PostgreSQL;
 BENCH_PEER_DIR the PostGraphile harness (default ../shared/peers/postgraphile, then ../../shared/peers/postgraphile).`;
@@ -52,8 +55,8 @@ export function parseArgs(argv: string[]): BenchArgs {
     console.log(USAGE);
     process.exit(0);
   }
-  const known = new Set(['--quick', '--days', '--duration', '--connections', '--only', '--no-peer', '--rounds', '--sequential']);
-  const valued = new Set(['--days', '--duration', '--connections', '--only', '--rounds', '--sequential']);
+  const known = new Set(['--quick', '--days', '--duration', '--connections', '--only', '--no-peer', '--rounds', '--round-duration', '--sequential']);
+  const valued = new Set(['--days', '--duration', '--connections', '--only', '--rounds', '--round-duration', '--sequential']);
   for (const [i, a] of argv.entries()) {
     if (a.startsWith('--') && !known.has(a)) {
       console.error(`Unknown flag ${a}\n${USAGE}`);
@@ -75,6 +78,9 @@ export function parseArgs(argv: string[]): BenchArgs {
     only: (value('--only') ?? '').split(',').filter(Boolean).map(Number),
     peer: !argv.includes('--no-peer'),
     rounds: int('--rounds', 3, 1, 20),
+    // Three rounds of 10 s measure each system 30 s per document and keep a default run near 15 minutes;
+    // an explicit --duration applies to the rounds too.
+    roundDuration: int('--round-duration', value('--duration') !== undefined ? duration : quick ? 5 : 10, 1, 3600),
     sequential: int('--sequential', 50, 0, 10_000),
   };
 }

@@ -39,10 +39,10 @@ export async function measureDashboard(s: ReadScenario & { id: 1 | 2 }, figures:
   const ownStatements = await run.sqlCount(s.entries[0]);
   const figureStatements = figures ? await run.sqlCount(figures.entries[0]) : null;
   run.log(`scenario ${s.id} ${s.name}: ${contenders.map((c) => c.key).join(', ')} in ${args.rounds} alternating rounds`);
-  const summary = await alternate(contenders, { rounds: args.rounds, connections: args.connections, duration: args.duration, warmup: args.warmup, sequential: args.sequential }, run.log);
+  const summary = await alternate(contenders, { rounds: args.rounds, connections: args.connections, duration: args.roundDuration, warmup: args.warmup, sequential: args.sequential }, run.log);
   peerRss?.stop();
 
-  const floorOpts = { seconds: args.duration, concurrency: args.connections, poolSize: run.apiDbPool };
+  const floorOpts = { seconds: args.roundDuration, concurrency: args.connections, poolSize: run.apiDbPool };
   const floor = await measureSqlFloor(run.dbUrl, s.floor.sql, s.floor.params, floorOpts);
   const floorUnloaded = await measureSqlFloorSequential(run.dbUrl, s.floor.sql, s.floor.params);
   const own = summary.get('own')!;
