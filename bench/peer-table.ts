@@ -11,7 +11,7 @@ export function formatPeerComparison(r: BenchReport): string[] {
     peer.status === 'ran'
       ? `Dashboards beside PostGraphile ${peer.postgraphile} (Node ${peer.node}, PostgreSQL ${peer.postgresql}) on the same data size, in the same run:`
       : `Dashboards (peer ${peer.status}: ${peer.note ?? ''}):`,
-    `${st.rounds} rounds alternating, ${st.connections} connections, ${st.warmup} s warm-up + ${st.roundDuration} s per run, medians over the rounds; ` +
+    `${st.rounds} round${st.rounds === 1 ? '' : 's'} alternating, ${st.connections} connections, ${st.warmup} s warm-up + ${st.roundDuration} s per run, medians over the rounds; ` +
       `1-conn p50 = ${st.sequential} sequential requests on one connection; ×peer = our req/s ÷ the peer's; SQL floor req/s at ${st.connections} callers over ${st.apiDbPool} connections.`,
   ];
   const row = (s: ScenarioResult, d: DocumentResult): string[] => [
