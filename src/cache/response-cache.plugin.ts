@@ -24,7 +24,7 @@ export function responseCachePlugin(cache: ResponseCache | null, version: DataVe
         async responseForOperation({ contextValue: ctx, operation, document, schema, queryHash, request }): Promise<GraphQLResponse | null> {
           if (!cache || !ctx.principal || operation.operation !== 'query' || !isCacheableDocument(schema, document)) return null;
           key = `${queryHash}\u0000${request.operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}\u0000${jurisdictionKey(ctx.principal)}\u0000${todayInVietnam()}`;
-          readVersion = await version.current();
+          readVersion = ctx.principal.dataVersion ?? (await version.current());
           const data = cache.get(key, readVersion);
           if (!data) return null;
           hit = true;

@@ -34,7 +34,7 @@ describe('bounded statements', () => {
       counts.push(r.extensions!.sqlStatements!);
     }
     expect(counts[0]).toBe(counts[1]);
-    expect(counts[0]).toBeLessThanOrEqual(18); // 17 + the data version read of the response cache
+    expect(counts[0]).toBeLessThanOrEqual(17);
     console.log(`sqlStatements: ${counts.join(' / ')} (21 / 11 units)`);
   });
 });
