@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 
 export interface AuditRow {
@@ -29,7 +29,7 @@ export const auditColumns = { path: 'a.unit_path' };
 const COLUMNS = `a.id::text as id, a.at, a.principal_id as "principalId", a.action, a.object_type as "objectType", a.object_id as "objectId",
   a.unit_path::text as "unitPath", a.before, a.after, a.request_id as "requestId"`;
 
-function filterSql(f: AuditFilter, scope: SqlCondition): { where: string; bindings: unknown[] } {
+function filterSql(f: AuditFilter, scope: Scope): { where: string; bindings: unknown[] } {
   const parts = [scope.sql];
   const bindings: unknown[] = [...scope.bindings];
   const add = (sql: string, v: unknown) => {
@@ -44,18 +44,18 @@ function filterSql(f: AuditFilter, scope: SqlCondition): { where: string; bindin
   return { where: parts.join(' and '), bindings };
 }
 
-export async function listAudit(em: EntityManager, f: AuditFilter, page: Page, scope: SqlCondition): Promise<AuditRow[]> {
+export async function listAudit(em: EntityManager, f: AuditFilter, page: Page, scope: Scope): Promise<AuditRow[]> {
   const { where, bindings } = filterSql(f, scope);
   return em.execute(`select ${COLUMNS} from audit_entry a where ${where} order by a.id desc limit ? offset ?`, [...bindings, page.limit + 1, page.offset]);
 }
 
-export async function countAudit(em: EntityManager, f: AuditFilter, scope: SqlCondition): Promise<number> {
+export async function countAudit(em: EntityManager, f: AuditFilter, scope: Scope): Promise<number> {
   const { where, bindings } = filterSql(f, scope);
   const [{ n }] = await em.execute<{ n: number }[]>(`select count(*)::int as n from audit_entry a where ${where}`, bindings);
   return n;
 }
 
-export async function auditById(em: EntityManager, id: number, scope: SqlCondition): Promise<AuditRow | null> {
+export async function auditById(em: EntityManager, id: number, scope: Scope): Promise<AuditRow | null> {
   const [row] = await em.execute<AuditRow[]>(`select ${COLUMNS} from audit_entry a where a.id = ? and ${scope.sql}`, [id, ...scope.bindings]);
   return row ?? null;
 }

@@ -3,9 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
 import { BadUserInputError, ProblemList, RateLimitedError, UnauthenticatedError } from '../common/errors';
 import { writeTransaction } from '../common/transaction';
-import { SQL_TRUE } from './ability-to-sql';
 import { audit } from '../audit/audit';
-import { requirePrincipal } from '../common/scoped';
+import { requirePrincipal, unscoped } from '../common/scoped';
 import { sha256, type CurrentPrincipal } from './authenticate';
 import { checkNewPassword, dummyHash, hashPassword, verifyPassword } from './passwords';
 import { signAccessToken } from './tokens';
@@ -27,7 +26,7 @@ const actingAs = (ctx: Context, id: number) => ({ requestId: ctx.requestId, prin
 async function issueTokens(em: EntityManager, ctx: Context, principalId: number, sessionId: string): Promise<SessionPayload> {
   const refreshToken = `${sessionId}.${randomBytes(32).toString('base64url')}`;
   const accessToken = await signAccessToken(ctx.keys, ctx.config, { principalId, sessionId });
-  const [row] = await principalsByIds(em, [principalId], SQL_TRUE);
+  const [row] = await principalsByIds(em, [principalId], unscoped('the principal signing in, in its own session payload'));
   return {
     accessToken,
     refreshToken,

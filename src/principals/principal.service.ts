@@ -1,12 +1,11 @@
 import type { Context } from '../context';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, ProblemList } from '../common/errors';
 import { localIdOf } from '../common/global-id';
-import { ensureCan, requirePrincipal, scope } from '../common/scoped';
+import { ensureCan, requirePrincipal, scope, unscoped } from '../common/scoped';
 import { toConnection, toPage } from '../common/pagination';
 import { requiredText, cleanText } from '../common/text';
 import { writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
-import { SQL_TRUE } from '../auth/ability-to-sql';
 import { PERMISSIONS, type Subject } from '../auth/permissions';
 import { checkNewPassword, hashPassword } from '../auth/passwords';
 import { revokeSessionsOf, setPasswordHash } from '../auth/session.repo';
@@ -50,7 +49,7 @@ export function refuseSelf(ctx: Context, target: { id: number }, what: string): 
 
 /** Reloads a principal after a change (the caller has just been allowed to act on it). */
 export async function reload(em: Context['em'], id: number): Promise<PrincipalNode> {
-  const [row] = await repo.principalsByIds(em, [id], SQL_TRUE);
+  const [row] = await repo.principalsByIds(em, [id], unscoped('reload after the caller was allowed to act on this principal, or the caller itself'));
   return PrincipalNode.from(row);
 }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import type { UnitLevel } from '../units/unit-level';
 
@@ -59,8 +59,8 @@ export async function quotasOfUnits(
   campaignId: number,
   metric: string,
   unitIds: readonly number[],
-  quotaScope: SqlCondition,
-  campaignScope: SqlCondition,
+  quotaScope: Scope,
+  campaignScope: Scope,
 ): Promise<QuotaRow[]> {
   if (unitIds.length === 0) return [];
   return em.execute(
@@ -70,7 +70,7 @@ export async function quotasOfUnits(
   );
 }
 
-export async function quotasByIds(em: EntityManager, ids: readonly number[], quotaScope: SqlCondition, campaignScope: SqlCondition): Promise<QuotaRow[]> {
+export async function quotasByIds(em: EntityManager, ids: readonly number[], quotaScope: Scope, campaignScope: Scope): Promise<QuotaRow[]> {
   if (ids.length === 0) return [];
   return em.execute(`${QUOTA_SELECT} where q.id in (${list(ids.length)}) and ${quotaScope.sql} and ${campaignScope.sql}`, [
     ...ids,
@@ -91,8 +91,8 @@ export async function historyPages(
   metric: string,
   unitIds: readonly number[],
   page: Page,
-  quotaScope: SqlCondition,
-  campaignScope: SqlCondition,
+  quotaScope: Scope,
+  campaignScope: Scope,
 ): Promise<QuotaChangeRow[]> {
   if (unitIds.length === 0) return [];
   return em.execute(
@@ -112,8 +112,8 @@ export async function historyCounts(
   campaignId: number,
   metric: string,
   unitIds: readonly number[],
-  quotaScope: SqlCondition,
-  campaignScope: SqlCondition,
+  quotaScope: Scope,
+  campaignScope: Scope,
 ): Promise<Map<number, number>> {
   if (unitIds.length === 0) return new Map();
   const rows: { unitId: number; n: number }[] = await em.execute(
