@@ -43,6 +43,8 @@ export interface Config {
   readonly metricsToken?: string;
   /** Extra wait per failed sign-in beyond the 5th within 15 minutes (capped at 5 attempts' worth). */
   readonly loginFailureDelayMs: number;
+  /** Days client addresses stay in the audit log before the retention job removes them. */
+  readonly auditIpRetentionDays: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -132,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsEnabled: bool('METRICS_ENABLED', true),
     metricsToken: env.METRICS_TOKEN || undefined,
     loginFailureDelayMs: int('LOGIN_FAILURE_DELAY_MS', 1000, 0, 10_000),
+    auditIpRetentionDays: int('AUDIT_IP_RETENTION_DAYS', 30, 1, 3650),
   };
   if (problems.length) throw new Error(`Invalid environment variables: ${problems.join(', ')}`);
   return Object.freeze(config);

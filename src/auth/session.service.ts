@@ -66,7 +66,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<SessionPay
     const sessionId = randomUUID();
     const payload = await issueTokens(em, ctx, row.id, sessionId);
     await sessions.insertSession(em, { id: sessionId, principalId: row.id, tokenHash: sha256(payload.refreshToken), ttlSeconds: ctx.config.jwt.refreshTtlSeconds });
-    await audit(em, actingAs(ctx, row.id), [{ action: 'auth.login', objectType: 'Principal', objectId: row.id, unitPath: row.homePath, after: { sessionId, ip: ctx.ip } }]);
+    await audit(em, actingAs(ctx, row.id), [{ action: 'auth.login', objectType: 'Principal', objectId: row.id, unitPath: row.homePath, after: { ip: ctx.ip } }]);
     return payload;
   });
 }
@@ -74,8 +74,9 @@ export async function login(ctx: Context, input: LoginInput): Promise<SessionPay
 const sameHash = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
- * Rotates the refresh token within its session. A token that names a live session but is not its
- * current token is a used (possibly stolen) one: the whole session is revoked.
+ * Rotates the refresh token within its session. A token this session rotated away from (its hash is kept)
+ * is a used, possibly stolen, one: the whole session is revoked. Any other wrong secret is only refused,
+ * so knowing a session id (the `sid` of every access token) is not enough to end someone's session.
  */
 export async function refreshSession(ctx: Context, input: RefreshSessionInput): Promise<SessionPayload> {
   const m = REFRESH_RE.exec(input.refreshToken.trim());
@@ -84,16 +85,18 @@ export async function refreshSession(ctx: Context, input: RefreshSessionInput): 
   const outcome = await writeTransaction(ctx, async (em) => {
     const s = await sessions.lockSession(em, m[1]);
     if (!s || !s.live || !s.principalActive) return null;
-    if (!sameHash(s.tokenHash, sha256(token))) {
+    const hash = sha256(token);
+    if (!sameHash(s.tokenHash, hash)) {
+      if (!(await sessions.wasRotatedAway(em, s.id, hash))) return null;
       await sessions.revokeSession(em, s.id);
       await audit(em, actingAs(ctx, s.principalId), [
-        { action: 'auth.refresh_reuse_detected', objectType: 'Principal', objectId: s.principalId, unitPath: s.homePath, after: { sessionId: s.id, ip: ctx.ip } },
+        { action: 'auth.refresh_reuse_detected', objectType: 'Principal', objectId: s.principalId, unitPath: s.homePath, after: { ip: ctx.ip } },
       ]);
       return null;
     }
     const payload = await issueTokens(em, ctx, s.principalId, s.id);
-    await sessions.rotateSession(em, s.id, sha256(payload.refreshToken));
-    await audit(em, actingAs(ctx, s.principalId), [{ action: 'auth.refresh', objectType: 'Principal', objectId: s.principalId, unitPath: s.homePath, after: { sessionId: s.id } }]);
+    await sessions.rotateSession(em, s.id, s.tokenHash, sha256(payload.refreshToken));
+    await audit(em, actingAs(ctx, s.principalId), [{ action: 'auth.refresh', objectType: 'Principal', objectId: s.principalId, unitPath: s.homePath }]);
     return payload;
   });
   if (!outcome) throw new UnauthenticatedError(BAD_REFRESH);
@@ -105,7 +108,7 @@ export async function logout(ctx: Context): Promise<{ revokedSessions: number }>
   if (!me.sessionId) throw new BadUserInputError('You are signed in with an API key, which has no session; revoke the key instead.');
   return writeTransaction(ctx, async (em) => {
     const n = await sessions.revokeSession(em, me.sessionId!);
-    await audit(em, ctx, [{ action: 'auth.logout', objectType: 'Principal', objectId: me.id, unitPath: me.homePath, after: { sessionId: me.sessionId } }]);
+    await audit(em, ctx, [{ action: 'auth.logout', objectType: 'Principal', objectId: me.id, unitPath: me.homePath }]);
     return { revokedSessions: n };
   });
 }

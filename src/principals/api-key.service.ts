@@ -26,7 +26,7 @@ export async function createApiKey(ctx: Context, input: CreateApiKeyInput): Prom
   return writeTransaction(ctx, async (em) => {
     const id = await write.insertApiKey(em, { principalId: target.id, keyId, secretHash: sha256(secret), name, expiresAt: input.expiresAt ?? null });
     const row = await repo.apiKeyById(em, id, unscoped('the key just created by an allowed write'));
-    await audit(em, ctx, [{ action: 'api_key.create', objectType: 'ApiKey', objectId: id, unitPath: target.homePath, after: { principalId: target.id, name, keyId, expiresAt: input.expiresAt ?? null } }]);
+    await audit(em, ctx, [{ action: 'api_key.create', objectType: 'ApiKey', objectId: id, unitPath: target.homePath, aboutPrincipal: target.id, after: { principalId: target.id, name, keyId, expiresAt: input.expiresAt ?? null } }]);
     return { apiKey: ApiKeyNode.from(row!), key: `${API_KEY_PREFIX}${keyId}_${secret}` };
   });
 }
@@ -41,7 +41,7 @@ export async function revokeApiKey(ctx: Context, input: RevokeApiKeyInput): Prom
   return writeTransaction(ctx, async (em) => {
     await write.revokeApiKeyRow(em, key.id);
     const after = await repo.apiKeyById(em, key.id, unscoped('the key just revoked by an allowed write'));
-    await audit(em, ctx, [{ action: 'api_key.revoke', objectType: 'ApiKey', objectId: key.id, unitPath: owner.homePath, after: { principalId: owner.id, keyId: key.keyId } }]);
+    await audit(em, ctx, [{ action: 'api_key.revoke', objectType: 'ApiKey', objectId: key.id, unitPath: owner.homePath, aboutPrincipal: owner.id, after: { principalId: owner.id, keyId: key.keyId } }]);
     return { apiKey: ApiKeyNode.from(after!) };
   });
 }
