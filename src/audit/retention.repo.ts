@@ -8,7 +8,7 @@ import { WINDOW_SECONDS } from '../auth/login-throttle.repo';
  */
 export async function stripOldAddresses(em: EntityManager, ipDays: number): Promise<number> {
   const rows = await em.execute<{ id: string }[]>(
-    `update audit_entry set after = after - 'ip' where after ? 'ip' and at < now() - make_interval(days => ?) returning id`,
+    `update audit_entry set after = after - 'ip' where after \\? 'ip' and at < now() - make_interval(days => ?) returning id`,
     [ipDays],
   );
   return rows.length;
