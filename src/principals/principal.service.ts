@@ -47,10 +47,15 @@ export function refuseSelf(ctx: Context, target: { id: number }, what: string): 
   if (requirePrincipal(ctx).id === target.id) throw new ForbiddenError(`You cannot ${what} your own account; ask another administrator.`);
 }
 
+/** A principal's row after the caller was allowed to act on it, or the caller's own. */
+export async function reloadRow(em: Context['em'], id: number): Promise<repo.PrincipalRow | null> {
+  const [row] = await repo.principalsByIds(em, [id], unscoped('reload after the caller was allowed to act on this principal, or the caller itself'));
+  return row ?? null;
+}
+
 /** Reloads a principal after a change (the caller has just been allowed to act on it). */
 export async function reload(em: Context['em'], id: number): Promise<PrincipalNode> {
-  const [row] = await repo.principalsByIds(em, [id], unscoped('reload after the caller was allowed to act on this principal, or the caller itself'));
-  return PrincipalNode.from(row);
+  return PrincipalNode.from((await reloadRow(em, id))!);
 }
 
 export async function me(ctx: Context): Promise<Me> {

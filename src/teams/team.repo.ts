@@ -174,13 +174,15 @@ export interface CoverageRow extends UnitRow {
 /**
  * Active hamlets under each of many units (scoped by the caller's Unit jurisdiction over alias `u`) with the
  * number of active teams working there in one campaign: teams assigned to the hamlet (assignment not cancelled)
- * or belonging to it. One statement.
+ * or belonging to it, counted only among the teams the caller can see (`teamScope` over `t`/`tu`), so the count
+ * agrees with the teams lists beside it. One statement.
  */
 export async function hamletCoverage(
   em: EntityManager,
   roots: readonly { id: number; path: string }[],
   campaignId: number,
   unitScope: Scope,
+  teamScope: Scope,
 ): Promise<CoverageRow[]> {
   if (roots.length === 0) return [];
   return em.execute(
@@ -188,17 +190,10 @@ export async function hamletCoverage(
        from (values ${roots.map(() => '(?::int, ?::ltree)').join(',')}) as r(id, path)
        join admin_unit u on u.path <@ r.path and u.level = 'HAMLET' and u.valid_to is null and ${unitScope.sql}
        cross join lateral (
-         select count(*)::int as n from team t
-          where t.active and (t.unit_id = u.id or t.id in (
+         select count(*)::int as n from team t join admin_unit tu on tu.id = t.unit_id
+          where t.active and ${teamScope.sql} and (t.unit_id = u.id or t.id in (
             select a.team_id from team_assignment a where a.hamlet_id = u.id and a.campaign_id = ? and a.status <> 'CANCELLED'))) c
       order by r.id, c.n, u.code`,
-    [...roots.flatMap((r) => [r.id, r.path]), ...unitScope.bindings, campaignId],
+    [...roots.flatMap((r) => [r.id, r.path]), ...unitScope.bindings, ...teamScope.bindings, campaignId],
   );
-}
-
-/** Ids of the given principals that exist and are active (for linking a member to an account). */
-export async function activePrincipalIds(em: EntityManager, ids: readonly number[]): Promise<Set<number>> {
-  if (ids.length === 0) return new Set();
-  const rows: { id: number }[] = await em.execute(`select id from principal where id in (${list(ids.length)}) and status = 'ACTIVE'`, [...ids]);
-  return new Set(rows.map((r) => r.id));
 }
