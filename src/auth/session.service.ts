@@ -35,21 +35,19 @@ async function issueTokens(em: EntityManager, ctx: Context, principalId: number,
   };
 }
 
-/** Refuses locked keys and slows repeated failures; all state is in PostgreSQL. */
+/** Refuses locked keys and slows repeated failures; all state is in PostgreSQL (login-throttle.repo.ts). */
 async function throttleGate(ctx: Context, keys: string[]): Promise<void> {
   const states = await throttle.throttleStates(ctx.em, keys);
   const locked = Math.max(0, ...states.map((s) => s.lockedFor));
   if (locked > 0) throw new RateLimitedError(locked);
-  const over = Math.max(
-    0,
-    ...states.map((s) => s.failures - (s.key.startsWith('user:') ? throttle.USER_LIMITS.delayAfter : throttle.IP_LIMITS.delayAfter) + 1),
-  );
+  const over = Math.max(0, ...states.map((s) => s.failures - throttle.limitsOf(s.key).delayAfter + 1));
   if (over > 0) await new Promise((r) => setTimeout(r, Math.min(over, 5) * ctx.config.loginFailureDelayMs));
 }
 
 export async function login(ctx: Context, input: LoginInput): Promise<SessionPayload> {
   const username = normalizeUsername(input.username);
-  const keys = [throttle.userKey(username), throttle.ipKey(ctx.ip)];
+  const pair = throttle.pairKey(username, ctx.ip);
+  const keys = [pair, throttle.ipKey(ctx.ip), throttle.userKey(username)];
   await throttleGate(ctx, keys);
   const row = username ? await sessions.loginPrincipal(ctx.em, username) : null;
   // Unknown users and users without a password are checked against a dummy hash: same answer, similar time.
@@ -62,7 +60,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<SessionPay
     throw new UnauthenticatedError(BAD_CREDENTIALS);
   }
   return writeTransaction(ctx, async (em) => {
-    await throttle.clearFailures(em, throttle.userKey(username));
+    await throttle.clearFailures(em, pair);
     const sessionId = randomUUID();
     const payload = await issueTokens(em, ctx, row.id, sessionId);
     await sessions.insertSession(em, { id: sessionId, principalId: row.id, tokenHash: sha256(payload.refreshToken), ttlSeconds: ctx.config.jwt.refreshTtlSeconds });
@@ -126,8 +124,10 @@ export async function changeMyPassword(ctx: Context, input: ChangeMyPasswordInpu
   const me = requirePrincipal(ctx);
   const current = await sessions.passwordHashOf(ctx.em, me.id);
   if (!current) throw new BadUserInputError('This account signs in without a password (a service account).');
+  const key = throttle.passwordKey(me.id);
+  await throttleGate(ctx, [key]);
   if (!(await verifyPassword(input.currentPassword, current))) {
-    if (me.username) await throttle.recordFailure(ctx.em, [throttle.userKey(me.username)]);
+    await throttle.recordFailure(ctx.em, [key]);
     throw BadUserInputError.field(['input', 'currentPassword'], 'The current password is wrong.');
   }
   const problems = new ProblemList();
@@ -136,6 +136,7 @@ export async function changeMyPassword(ctx: Context, input: ChangeMyPasswordInpu
   problems.throwIfAny();
   const hash = await hashPassword(input.newPassword);
   return writeTransaction(ctx, async (em) => {
+    await throttle.clearFailures(em, key);
     await sessions.setPasswordHash(em, me.id, hash);
     const n = await sessions.revokeSessionsOf(em, me.id, me.sessionId);
     await audit(em, ctx, [{ action: 'principal.change_password', objectType: 'Principal', objectId: me.id, unitPath: me.homePath, after: { revokedSessions: n } }]);

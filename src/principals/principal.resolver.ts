@@ -4,11 +4,12 @@ import { can, canOnObject } from '../auth/permissions';
 import { Me, PrincipalConnection, PrincipalNode } from './principal.types';
 import {
   ApiKeyPayload, CreateApiKeyInput, CreateApiKeyPayload, CreateServiceAccountInput, CreateUserInput, GrantRoleInput, GrantRolePayload,
-  PrincipalIdInput, PrincipalPayload, PrincipalsArgs, ResetPasswordInput, RevokeApiKeyInput, RevokeRoleInput, RevokeRolePayload,
+  PrincipalIdInput, PrincipalPayload, PrincipalsArgs, ResetPasswordInput, RevokeApiKeyInput, RevokeRoleInput, RevokeRolePayload, UnlockPrincipalPayload,
 } from './principal.inputs';
 import * as principals from './principal.service';
 import * as grants from './grant.service';
 import * as apiKeys from './api-key.service';
+import { unlockPrincipal } from './unlock.service';
 
 @Resolver(() => PrincipalNode)
 export class PrincipalResolver {
@@ -84,5 +85,15 @@ export class PrincipalResolver {
   @Mutation(() => PrincipalPayload, { description: "Set a new password for a user you manage; the user's sessions are signed out." })
   async resetPassword(@Ctx() ctx: Context, @Arg('input') input: ResetPasswordInput): Promise<PrincipalPayload> {
     return { principal: await principals.resetPassword(ctx, input) };
+  }
+
+  @Authorized(canOnObject('update', 'Principal'))
+  @Mutation(() => UnlockPrincipalPayload, {
+    description:
+      'Let a user you manage sign in again from every address: clears the sign-in locks of its username (each address that failed ' +
+      'too often is locked out of it for 15 minutes) and its changeMyPassword lock. Audited (principal.unlock).',
+  })
+  unlockPrincipal(@Ctx() ctx: Context, @Arg('input') input: PrincipalIdInput): Promise<UnlockPrincipalPayload> {
+    return unlockPrincipal(ctx, input);
   }
 }

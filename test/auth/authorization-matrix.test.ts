@@ -44,6 +44,7 @@ const MATRIX: Record<string, string> = {
   'Mutation.disablePrincipal': 'update:Principal@object',
   'Mutation.enablePrincipal': 'update:Principal@object',
   'Mutation.resetPassword': 'update:Principal@object',
+  'Mutation.unlockPrincipal': 'update:Principal@object',
   'Query.campaign': 'read:Campaign@object',
   'Query.campaigns': 'read:Campaign',
   'Mutation.createCampaign': 'create:Campaign@object',
