@@ -49,6 +49,11 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
+/** The password for `npm run user:create-admin`, when given in the environment (ADMIN_PASSWORD). */
+export function adminPasswordFromEnv(env: Env = process.env): string | undefined {
+  return env.ADMIN_PASSWORD || undefined;
+}
+
 /** Parses the environment once; throws naming every bad variable. Nothing else reads process.env. */
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
