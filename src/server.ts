@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { ApolloServer, HeaderMap, type GraphQLRequestContext } from '@apollo/server';
+import { ApolloServer, HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -16,6 +16,7 @@ import { setMaxPageSize } from './common/pagination';
 import { aliasLimit, costLimitPlugin, depthLimit } from './common/query-limits';
 import { createMetrics } from './observability/metrics';
 import { requestLogPlugin } from './observability/request-log.plugin';
+import { responseExtensionsPlugin } from './observability/response-extensions.plugin';
 import { applyCors, securityHeaders } from './http-headers';
 import { RateLimiter } from './common/rate-limit';
 import { RateLimitedError } from './common/errors';
@@ -103,23 +104,8 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
     formatError: formatError(log),
     plugins: [
       costLimitPlugin(schema, config.limits.maxCost),
-      requestLogPlugin(log, metrics),
-      {
-        async requestDidStart() {
-          return {
-            async willSendResponse({ response }: GraphQLRequestContext<Context>) {
-              const scope = requestScope.getStore();
-              if (response.body?.kind === 'single' && scope) {
-                response.body.singleResult.extensions = {
-                  ...response.body.singleResult.extensions,
-                  requestId: scope.requestId,
-                  ...(config.env !== 'production' ? { sqlStatements: scope.sqlStatements } : {}),
-                };
-              }
-            },
-          };
-        },
-      },
+      requestLogPlugin(log, metrics, config.metricsOperationNames),
+      responseExtensionsPlugin(config),
     ],
   });
   await apollo.start();
