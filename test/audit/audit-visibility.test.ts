@@ -105,8 +105,9 @@ describe('retention of client addresses', () => {
       `insert into audit_entry (at, principal_id, subject_principal_id, action, object_type, object_id, after) values (now() - interval '31 days', $1::int, $1::int, 'auth.login', 'Principal', $1::text, '{"ip":"203.0.113.9"}') returning id`,
       [communeAdmin.id],
     );
+    // (The app's own hourly pass may run first: either way the address is gone.)
     const r = await runRetention(t.app.orm.em.fork() as EntityManager, 30);
-    expect(r.addressesStripped).toBe(1);
+    expect(r.addressesStripped).toBeLessThanOrEqual(1);
     expect(await t.sql(`select after from audit_entry where id = $1`, [old.id])).toEqual([{ after: {} }]);
     const recent = await t.sql<{ n: number }>(`select count(*)::int as n from audit_entry where after ? 'ip'`);
     expect(recent[0].n).toBeGreaterThan(0);
@@ -118,8 +119,7 @@ describe('retention of client addresses', () => {
     ok(await gql(t, REFRESH, { r: s.refreshToken }));
     const sid = s.refreshToken.split('.')[0];
     await t.sql(`update refresh_session set revoked_at = now() where id = $1`, [sid]);
-    const r = await runRetention(t.app.orm.em.fork() as EntityManager, 30);
-    expect(r.loginAttemptsDeleted).toBeGreaterThanOrEqual(1);
+    await runRetention(t.app.orm.em.fork() as EntityManager, 30);
     expect(await t.sql(`select 1 from login_attempt where key = 'ip:198.51.100.7'`)).toEqual([]);
     expect(await t.sql(`select 1 from refresh_token_used where session_id = $1`, [sid])).toEqual([]);
   });
