@@ -47,6 +47,8 @@ export interface Config {
   readonly metricsOperationNames: readonly string[];
   /** Days client addresses stay in the audit log before the retention job removes them. */
   readonly auditIpRetentionDays: number;
+  /** Shared answers of dashboard queries (src/cache): memory bound in bytes (0 turns the cache off) and maximum age. */
+  readonly responseCache: { readonly maxBytes: number; readonly ttlSeconds: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -152,6 +154,10 @@ export function loadConfig(env: Env = process.env): Config {
     loginFailureDelayMs: int('LOGIN_FAILURE_DELAY_MS', 1000, 0, 10_000),
     metricsOperationNames: operationNames(env.METRICS_OPERATION_NAMES, problems),
     auditIpRetentionDays: int('AUDIT_IP_RETENTION_DAYS', 30, 1, 3650),
+    responseCache: {
+      maxBytes: int('RESPONSE_CACHE_MB', 64, 0, 16_384) * 1024 * 1024,
+      ttlSeconds: int('RESPONSE_CACHE_TTL_SECONDS', 60, 1, 86_400),
+    },
   };
   if (problems.length) throw new Error(`Invalid environment variables: ${problems.join(', ')}`);
   return Object.freeze(config);
