@@ -7,6 +7,7 @@ import { loadKeySet, type KeySet } from './auth/keys';
 import { createSchema } from './schema';
 import { startHttpServer, type RunningServer } from './server';
 import { createLogger } from './logger';
+import { startRetention } from './audit/retention';
 
 export interface App {
   url: string;
@@ -64,6 +65,7 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ap
     const schema = await createSchema();
     server = await startHttpServer({ config, orm, keys, schema, log });
     const running = server;
+    const stopRetention = startRetention(orm, log, config.auditIpRetentionDays);
     return {
       url: running.url,
       port: running.port,
@@ -72,6 +74,7 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ap
       log,
       config,
       async stop() {
+        stopRetention();
         await running.close();
         await orm.close(true);
       },

@@ -61,6 +61,10 @@ export interface Config {
   readonly metricsToken?: string;
   /** Extra wait per failed sign-in beyond the 5th within 15 minutes (capped at 5 attempts' worth). */
   readonly loginFailureDelayMs: number;
+  /** Operation names counted under their own name in Prometheus labels, beyond the built-in list (others: `other`). */
+  readonly metricsOperationNames: readonly string[];
+  /** Days client addresses stay in the audit log before the retention job removes them. */
+  readonly auditIpRetentionDays: number;
   /** Shared answers of dashboard queries (src/cache): memory bound in bytes (0 turns the cache off) and maximum age. */
   readonly responseCache: { readonly maxBytes: number; readonly ttlSeconds: number };
 }
@@ -82,6 +86,20 @@ function dbBounds(int: IntReader): Config['db'] {
     readinessTimeoutMs: int('READINESS_TIMEOUT_MS', 2_000, 100, 60_000),
     retryAfterSeconds: int('RETRY_AFTER_SECONDS', 2, 1, 3_600),
   };
+}
+
+/** The password for `npm run user:create-admin`, when given in the environment (ADMIN_PASSWORD). */
+export function adminPasswordFromEnv(env: Env = process.env): string | undefined {
+  return env.ADMIN_PASSWORD || undefined;
+}
+
+function operationNames(raw: string | undefined, problems: string[]): string[] {
+  const names = (raw ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length > 500 || names.some((n) => !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(n))) {
+    problems.push('METRICS_OPERATION_NAMES=<list> (expected at most 500 comma-separated GraphQL names)');
+    return [];
+  }
+  return names;
 }
 
 /** Parses the environment once; throws naming every bad variable. Nothing else reads process.env. */
@@ -172,6 +190,8 @@ export function loadConfig(env: Env = process.env): Config {
     metricsEnabled: bool('METRICS_ENABLED', true),
     metricsToken: env.METRICS_TOKEN || undefined,
     loginFailureDelayMs: int('LOGIN_FAILURE_DELAY_MS', 1000, 0, 10_000),
+    metricsOperationNames: operationNames(env.METRICS_OPERATION_NAMES, problems),
+    auditIpRetentionDays: int('AUDIT_IP_RETENTION_DAYS', 30, 1, 3650),
     responseCache: {
       maxBytes: int('RESPONSE_CACHE_MB', 64, 0, 16_384) * 1024 * 1024,
       ttlSeconds: int('RESPONSE_CACHE_TTL_SECONDS', 60, 1, 86_400),

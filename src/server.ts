@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { ApolloServer, HeaderMap, type GraphQLRequestContext } from '@apollo/server';
+import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { operationGatePlugin } from './auth/operation-gate.plugin';
 import { responseCachePlugin } from './cache/response-cache.plugin';
@@ -22,6 +22,7 @@ import { classifyContextFailure, formatError, unavailableStatusPlugin } from './
 import { databaseAnswers } from './db/guards';
 import { createMetrics } from './observability/metrics';
 import { requestLogPlugin } from './observability/request-log.plugin';
+import { responseExtensionsPlugin } from './observability/response-extensions.plugin';
 import { applyCors, securityHeaders } from './http-headers';
 import { RateLimiter } from './common/rate-limit';
 import { RateLimitedError } from './common/errors';
@@ -66,27 +67,8 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
       costLimitPlugin(schema, config.limits.maxCost),
       unavailableStatusPlugin(config.db.retryAfterSeconds),
       responseCachePlugin(responseCache, new DataVersion((sql) => orm.em.getConnection().execute(sql))),
-      requestLogPlugin(log, metrics),
-      {
-        async requestDidStart() {
-          return {
-            async didEncounterErrors({ errors, contextValue }: GraphQLRequestContext<Context>) {
-              // Without AsyncLocalStorage (production) formatError learns the request id from the error itself.
-              for (const e of errors ?? []) if (e.extensions && !Object.isFrozen(e.extensions)) (e.extensions as Record<string, unknown>).requestId = contextValue.requestId;
-            },
-            async willSendResponse({ response, contextValue }: GraphQLRequestContext<Context>) {
-              const scope = requestScope.getStore();
-              if (response.body?.kind === 'single') {
-                response.body.singleResult.extensions = {
-                  ...response.body.singleResult.extensions,
-                  requestId: contextValue.requestId,
-                  ...(scope ? { sqlStatements: scope.sqlStatements } : {}),
-                };
-              }
-            },
-          };
-        },
-      },
+      requestLogPlugin(log, metrics, config.metricsOperationNames),
+      responseExtensionsPlugin(config),
     ],
   });
   await apollo.start();
