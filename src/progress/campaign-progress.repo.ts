@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import type { MetricRow } from '../metrics/metric.types';
 import type { CountingMode } from '../campaigns/campaign-enums';
@@ -115,8 +115,8 @@ export async function unitCampaignFigures(
   em: EntityManager,
   keys: readonly UnitCampaignKey[],
   today: string,
-  figureScope: SqlCondition,
-  campaignScope: SqlCondition,
+  figureScope: Scope,
+  campaignScope: Scope,
 ): Promise<(FigureRow & { i: number; metricRow: MetricRow })[]> {
   if (keys.length === 0) return [];
   const rows: (FigureRow & { i: number } & MetricRow)[] = await em.execute(
@@ -192,8 +192,8 @@ export async function rankedChildrenPages(
   descending: boolean,
   page: Page,
   today: string,
-  unitScope: SqlCondition,
-  campaignScope: SqlCondition,
+  unitScope: Scope,
+  campaignScope: Scope,
 ): Promise<StandingRow[]> {
   if (parentIds.length === 0) return [];
   const col = ORDER_COLUMN[by];
@@ -226,8 +226,8 @@ export async function rankedChildrenCounts(
   campaignId: number,
   metric: string,
   day: string,
-  unitScope: SqlCondition,
-  campaignScope: SqlCondition,
+  unitScope: Scope,
+  campaignScope: Scope,
 ): Promise<Map<number, number>> {
   if (parentIds.length === 0) return new Map();
   const rows: { parentId: number; n: number }[] = await em.execute(
@@ -250,8 +250,8 @@ export async function rankingPages(
   level: UnitLevel,
   page: Page,
   today: string,
-  unitScope: SqlCondition,
-  campaignScope: SqlCondition,
+  unitScope: Scope,
+  campaignScope: Scope,
 ): Promise<(StandingRow & { campaignId: number })[]> {
   if (campaignIds.length === 0) return [];
   const rows: Record<string, unknown>[] = await em.execute(
@@ -282,8 +282,8 @@ export async function rankingCounts(
   metric: string,
   level: UnitLevel,
   day: string,
-  unitScope: SqlCondition,
-  campaignScope: SqlCondition,
+  unitScope: Scope,
+  campaignScope: Scope,
 ): Promise<Map<number, number>> {
   if (campaignIds.length === 0) return new Map();
   const rows: { campaignId: number; n: number }[] = await em.execute(

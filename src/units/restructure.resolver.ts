@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { can } from '../auth/permissions';
+import { can, canOnObject } from '../auth/permissions';
 import { ApplyRestructuringInput, MergeUnitsInput, RenameUnitInput, SplitUnitInput } from './restructure.inputs';
 import { RenameUnitPayload, RestructurePayload, RestructuringSummary } from './restructure.types';
 import { mergeUnits, renameUnit, splitUnit } from './restructure.service';
@@ -8,7 +8,7 @@ import { applyRestructuring } from './apply-restructuring.service';
 
 @Resolver()
 export class RestructureResolver {
-  @Authorized(can('retire', 'Unit'))
+  @Authorized(canOnObject('retire', 'Unit'))
   @Mutation(() => RestructurePayload, {
     description:
       'Merge units of one level into an existing or a new unit from an effective date (atomic, audited). Figures up to the day before stay where they were; ' +
@@ -18,13 +18,13 @@ export class RestructureResolver {
     return mergeUnits(ctx, input);
   }
 
-  @Authorized(can('retire', 'Unit'))
+  @Authorized(canOnObject('retire', 'Unit'))
   @Mutation(() => RestructurePayload, { description: 'Split a unit into several from an effective date: its children (with their figures) or shares of its figures go to each part.' })
   splitUnit(@Ctx() ctx: Context, @Arg('input') input: SplitUnitInput): Promise<RestructurePayload> {
     return splitUnit(ctx, input);
   }
 
-  @Authorized(can('update', 'Unit'))
+  @Authorized(canOnObject('update', 'Unit'))
   @Mutation(() => RenameUnitPayload, { description: 'Give a unit a new official name (and kind) from an effective date; reads as of earlier days show the old name.' })
   async renameUnit(@Ctx() ctx: Context, @Arg('input') input: RenameUnitInput): Promise<RenameUnitPayload> {
     return Object.assign(new RenameUnitPayload(), { unit: await renameUnit(ctx, input) });

@@ -2,11 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
 import { BadUserInputError, ProblemList } from '../common/errors';
 import { localIdOf } from '../common/global-id';
-import { ensureCan } from '../common/scoped';
+import { ensureCan, unscoped } from '../common/scoped';
 import { isUnderPath } from '../common/paths';
 import { requiredText } from '../common/text';
 import { todayInVietnam } from '../common/scalars';
-import { SQL_TRUE } from '../auth/ability-to-sql';
 import { audit } from '../audit/audit';
 import { writeTransaction } from '../common/transaction';
 import { unitsByIds, type UnitRow } from './unit.repo';
@@ -81,7 +80,7 @@ function checkDisjoint(problems: ProblemList, units: readonly UnitRow[], targets
 }
 
 async function readUnits(em: EntityManager, ids: readonly number[], day: string | null): Promise<Unit[]> {
-  const rows = await unitsByIds(em, ids, SQL_TRUE, day);
+  const rows = await unitsByIds(em, ids, unscoped('units the restructuring just checked and changed'), day);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => (byId.has(id) ? [Unit.from(byId.get(id)!)] : []));
 }

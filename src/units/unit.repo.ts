@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import { UnitLevel } from './unit-level';
 
@@ -44,7 +44,7 @@ const DATED_FROM = `admin_unit u
 const datedSelect = (day: string) => ({ sql: `select ${DATED_COLUMNS} from ${DATED_FROM}`, bindings: [day, day, day, day, day] });
 
 /** Every read below takes the caller's jurisdiction as a SQL condition over alias `u`. */
-export async function unitsByIds(em: EntityManager, ids: readonly number[], scope: SqlCondition, day: string | null = null): Promise<UnitRow[]> {
+export async function unitsByIds(em: EntityManager, ids: readonly number[], scope: Scope, day: string | null = null): Promise<UnitRow[]> {
   if (ids.length === 0) return [];
   if (day) {
     const d = datedSelect(day);
@@ -56,7 +56,7 @@ export async function unitsByIds(em: EntityManager, ids: readonly number[], scop
   ]);
 }
 
-export async function unitsByCodes(em: EntityManager, codes: readonly string[], scope: SqlCondition, day: string | null = null): Promise<UnitRow[]> {
+export async function unitsByCodes(em: EntityManager, codes: readonly string[], scope: Scope, day: string | null = null): Promise<UnitRow[]> {
   if (codes.length === 0) return [];
   if (day) {
     const d = datedSelect(day);
@@ -88,7 +88,7 @@ export interface UnitFilter {
   asOf?: string | null;
 }
 
-function filterSql(f: UnitFilter, scope: SqlCondition): { where: string; bindings: unknown[] } {
+function filterSql(f: UnitFilter, scope: Scope): { where: string; bindings: unknown[] } {
   const parts: string[] = [scope.sql];
   const bindings: unknown[] = [...scope.bindings];
   if (f.level) {
@@ -111,13 +111,13 @@ function filterSql(f: UnitFilter, scope: SqlCondition): { where: string; binding
   return { where: parts.join(' and '), bindings };
 }
 
-export async function listUnits(em: EntityManager, f: UnitFilter, page: Page, scope: SqlCondition): Promise<UnitRow[]> {
+export async function listUnits(em: EntityManager, f: UnitFilter, page: Page, scope: Scope): Promise<UnitRow[]> {
   const { where, bindings } = filterSql(f, scope);
   const d = f.asOf ? datedSelect(f.asOf) : { sql: `select ${UNIT_COLUMNS} from admin_unit u`, bindings: [] };
   return em.execute(`${d.sql} where ${where} order by u.code limit ? offset ?`, [...d.bindings, ...bindings, page.limit + 1, page.offset]);
 }
 
-export async function countUnits(em: EntityManager, f: UnitFilter, scope: SqlCondition): Promise<number> {
+export async function countUnits(em: EntityManager, f: UnitFilter, scope: Scope): Promise<number> {
   const { where, bindings } = filterSql(f, scope);
   const d = f.asOf ? { sql: DATED_FROM, bindings: [f.asOf, f.asOf, f.asOf, f.asOf] } : { sql: 'admin_unit u', bindings: [] };
   const [row] = await em.execute(`select count(*)::int as n from ${d.sql} where ${where}`, [...d.bindings, ...bindings]);
@@ -131,7 +131,7 @@ export async function childrenPages(
   level: UnitLevel | null,
   page: Page,
   includeRetired: boolean,
-  scope: SqlCondition,
+  scope: Scope,
   day: string | null = null,
 ): Promise<UnitRow[]> {
   if (parentIds.length === 0) return [];
@@ -162,7 +162,7 @@ export async function childCounts(
   parentIds: readonly number[],
   level: UnitLevel | null,
   includeRetired: boolean,
-  scope: SqlCondition,
+  scope: Scope,
   day: string | null = null,
 ): Promise<Map<number, number>> {
   if (day) {
@@ -190,7 +190,7 @@ export async function descendantCounts(
   em: EntityManager,
   units: readonly { id: number; path: string }[],
   level: UnitLevel | null,
-  scope: SqlCondition,
+  scope: Scope,
   day: string | null = null,
 ): Promise<Map<number, number>> {
   if (day) {
