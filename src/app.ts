@@ -5,7 +5,8 @@ import type { Config } from './config';
 import { openOrm, migrate } from './db/orm';
 import { loadKeySet, type KeySet } from './auth/keys';
 import { createSchema } from './schema';
-import { startHttpServer, type RunningServer } from './server';
+import { startHttpServer, type HttpExtension, type RunningServer } from './server';
+import type { FastifyInstance } from 'fastify';
 import { createLogger } from './logger';
 
 export interface App {
@@ -15,7 +16,19 @@ export interface App {
   keys: KeySet;
   log: Logger;
   config: Config;
-  stop(): Promise<void>;
+  /** The HTTP server (Fastify), for tests and tools that inspect it. */
+  http: FastifyInstance;
+  /** /readyz answers 200 from now on (needed only when created with `deferReady`). */
+  markReady(): void;
+  /** Drains HTTP (SIGTERM), then closes the database connections. */
+  stop(): Promise<{ refused: number; unfinished: number }>;
+}
+
+export interface AppOptions {
+  /** /readyz stays 503 until markReady() (main.ts: until the demo data is loaded). */
+  deferReady?: boolean;
+  /** Routes or plugins added to the HTTP server before it listens. */
+  httpExtensions?: readonly HttpExtension[];
 }
 
 /** Waits for the database with exponential backoff, then fails with a message that says what to fix. */
@@ -47,7 +60,7 @@ async function connectWithRetry(databaseUrl: string, config: Config, log: Logger
 }
 
 /** Opens the database (migrating it), and serves the API. Used by main.ts and by the tests. */
-export async function createApp(config: Config, databaseUrl: string): Promise<App> {
+export async function createApp(config: Config, databaseUrl: string, options: AppOptions = {}): Promise<App> {
   const log = createLogger(config.logLevel);
   const orm = await connectWithRetry(databaseUrl, config, log);
   let server: RunningServer | undefined;
@@ -56,8 +69,9 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ap
     if (applied.length) log.info({ applied }, 'migrations applied');
     const keys = await loadKeySet(config);
     const schema = await createSchema();
-    server = await startHttpServer({ config, orm, keys, schema, log });
+    server = await startHttpServer({ config, orm, keys, schema, log, extensions: options.httpExtensions }, { ready: !options.deferReady });
     const running = server;
+    let stopping: Promise<{ refused: number; unfinished: number }> | undefined;
     return {
       url: running.url,
       port: running.port,
@@ -65,9 +79,15 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ap
       keys,
       log,
       config,
-      async stop() {
-        await running.close();
-        await orm.close(true);
+      http: running.fastify,
+      markReady: () => running.markReady(),
+      stop() {
+        stopping ??= (async () => {
+          const drained = await running.close();
+          await orm.close(true);
+          return drained;
+        })();
+        return stopping;
       },
     };
   } catch (e) {

@@ -2,7 +2,7 @@ import { MikroORM, Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { entities } from './entities';
 import { migrationsList } from '../../migrations';
-import { requestScope } from './request-scope';
+import { currentStatementCount } from './request-scope';
 
 export function ormOptions(clientUrl: string, poolMax = 10): Options {
   return {
@@ -32,8 +32,8 @@ export async function openOrm(clientUrl: string, poolMax = 10): Promise<MikroORM
   const orm = await MikroORM.init(ormOptions(clientUrl, poolMax));
   const knex = orm.em.getConnection().getKnex();
   knex.on('query', () => {
-    const scope = requestScope.getStore();
-    if (scope) scope.sqlStatements++;
+    const counter = currentStatementCount();
+    if (counter) counter.sqlStatements++;
   });
   return orm;
 }

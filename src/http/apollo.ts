@@ -1,0 +1,69 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { Logger } from 'pino';
+import type { GraphQLSchema } from 'graphql';
+import type { Config } from '../config';
+import type { Context } from '../context';
+import type { AppMetrics } from '../observability/metrics';
+import { requestLogPlugin } from '../observability/request-log.plugin';
+import { aliasLimit, costLimitPlugin, depthLimit } from '../common/query-limits';
+import { currentStatementCount } from '../db/request-scope';
+import type { AppError } from '../common/errors';
+import { errorKind, formatError } from './format-error';
+
+/** The Apollo server behind /graphql: limits, error masking, per-operation log and metrics. */
+export async function createApollo(schema: GraphQLSchema, config: Config, log: Logger, metrics: AppMetrics): Promise<ApolloServer<Context>> {
+  const apollo = new ApolloServer<Context>({
+    schema,
+    validationRules: [depthLimit(config.limits.maxDepth), aliasLimit(config.limits.maxAliases)],
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    csrfPrevention: true,
+    // main.ts owns SIGINT/SIGTERM and drains requests before the database stops.
+    stopOnTerminationSignals: false,
+    formatError,
+    plugins: [
+      // No cache hints are used; without this plugin Apollo walks every resolved field to compute them.
+      ApolloServerPluginCacheControlDisabled(),
+      costLimitPlugin(schema, config.limits.maxCost),
+      requestLogPlugin(log, metrics),
+      requestIdPlugin(config),
+    ],
+  });
+  await apollo.start();
+  return apollo;
+}
+
+/**
+ * Puts the request id on the response and on every error, logs errors with it, and in development
+ * and tests reports how many SQL statements the request ran.
+ */
+function requestIdPlugin(config: Config): ApolloServerPlugin<Context> {
+  const countStatements = config.env !== 'production';
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue: ctx, errors }) {
+          for (const error of errors) {
+            const kind = errorKind(error);
+            if (kind === 'unexpected') ctx.log.error({ err: unwrapResolverError(error) }, 'unexpected error');
+            else if (kind === 'app') {
+              const app = unwrapResolverError(error) as AppError;
+              if (app.logLevel !== 'debug') ctx.log[app.logLevel]({ code: app.code, reason: app.message }, 'request refused');
+            }
+          }
+        },
+        async willSendResponse({ contextValue: ctx, response }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          const counter = countStatements ? currentStatementCount() : undefined;
+          result.extensions = { ...result.extensions, requestId: ctx.requestId, ...(counter ? { sqlStatements: counter.sqlStatements } : {}) };
+          if (result.errors) result.errors = result.errors.map((e) => ({ ...e, extensions: { ...e.extensions, requestId: e.extensions?.requestId ?? ctx.requestId } }));
+        },
+      };
+    },
+  };
+}
