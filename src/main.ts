@@ -5,6 +5,8 @@ import { createApp, type App } from './app';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { assertPortFree, startFailureMessage } from './start-failure';
 import { seedDemo } from '../seeds/demo';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { bumpDataVersion } from './cache/data-version.repo';
 
 /*
  * Process entry. stdout carries only the JSON log; what a person reads (banner, demo accounts,
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     }
     app = await createApp(config, databaseUrl, { deferReady: config.seedDemo });
     const demo = config.seedDemo ? await seedDemo(app.orm, app.config, app.url) : null;
+    if (demo) await bumpDataVersion(app.orm.em.fork() as EntityManager);
     app.markReady();
     app.log.info({ url: app.url }, 'ready');
     say(`\nVNeID campaign API ready at ${app.url}`);

@@ -11,9 +11,14 @@ import { aliasLimit, costLimitPlugin, depthLimit } from '../common/query-limits'
 import { currentStatementCount } from '../db/request-scope';
 import type { AppError } from '../common/errors';
 import { errorKind, formatError } from './format-error';
+import { operationGatePlugin } from '../auth/operation-gate.plugin';
+import { responseCachePlugin } from '../cache/response-cache.plugin';
+import { ResponseCache } from '../cache/response-cache';
+import type { DataVersion } from '../cache/data-version.repo';
 
 /** The Apollo server behind /graphql: limits, error masking, per-operation log and metrics. */
-export async function createApollo(schema: GraphQLSchema, config: Config, log: Logger, metrics: AppMetrics): Promise<ApolloServer<Context>> {
+export async function createApollo(schema: GraphQLSchema, config: Config, log: Logger, metrics: AppMetrics, dataVersion: DataVersion): Promise<ApolloServer<Context>> {
+  const responseCache = config.responseCache.maxBytes > 0 ? new ResponseCache(config.responseCache.maxBytes, config.responseCache.ttlSeconds) : null;
   const apollo = new ApolloServer<Context>({
     schema,
     validationRules: [depthLimit(config.limits.maxDepth), aliasLimit(config.limits.maxAliases)],
@@ -28,7 +33,9 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
     plugins: [
       // No cache hints are used; without this plugin Apollo walks every resolved field to compute them.
       ApolloServerPluginCacheControlDisabled(),
+      operationGatePlugin(),
       costLimitPlugin(schema, config.limits.maxCost),
+      responseCachePlugin(responseCache, dataVersion),
       requestLogPlugin(log, metrics),
       requestIdPlugin(config),
     ],
