@@ -39,6 +39,22 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.volumes)).toContain(volume);
     expect(mount).toBe(api.environment.DATA_DIR);
   });
+
+  it('has a "scaled" profile: a second instance and a proxy that both instances trust, and only it', () => {
+    const { api, api2, proxy } = compose.services;
+    expect(api2.profiles).toEqual(['scaled']);
+    expect(proxy.profiles).toEqual(['scaled']);
+    expect(api2.build).toEqual(api.build);
+    expect(api2.environment.DATABASE_URL).toBe(api.environment.DATABASE_URL);
+    expect(api2.environment.JWT_PRIVATE_KEY).toBe(api.environment.JWT_PRIVATE_KEY); // one signing key for every instance
+    const proxyAddress = proxy.networks.backend.ipv4_address;
+    for (const instance of [api, api2]) expect(instance.environment.TRUST_PROXY).toBe(proxyAddress);
+    const [config] = proxy.volumes[0].split(':');
+    const nginx = fs.readFileSync(path.join(root, config), 'utf8');
+    expect(nginx).toMatch(/server api:4000/);
+    expect(nginx).toMatch(/server api2:4000/);
+    expect(nginx).toMatch(/X-Forwarded-For \$proxy_add_x_forwarded_for/);
+  });
 });
 
 describe('Dockerfile', () => {
