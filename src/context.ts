@@ -5,10 +5,10 @@ import type { AppAbility } from './auth/ability';
 import type { CurrentPrincipal } from './auth/authenticate';
 import type { KeySet } from './auth/keys';
 import type { RateLimiter } from './common/rate-limit';
-import { AppError, RateLimitedError } from './common/errors';
+import { RateLimitedError } from './common/errors';
 import { authenticate } from './auth/authenticate';
 import { defineAbility } from './auth/ability';
-import { tagWithRequestId } from './http/format-error';
+import { classifyContextFailure, tagWithRequestId } from './common/format-error';
 
 /** Built once per request and passed first to every service (see STYLE.md #1). */
 export interface Context {
@@ -55,7 +55,7 @@ export interface RequestFacts {
 
 /**
  * The per-request context factory: authenticates, applies the rate limit, forks the EntityManager.
- * Errors thrown here carry the request id (no context exists yet to hold it) and are logged here.
+ * Errors thrown here carry the request id (no context exists yet to hold it); formatError logs them.
  */
 export function createContextFactory(deps: ContextDeps): (request: RequestFacts) => Promise<Context> {
   const { orm, keys, config, log, rateLimiter } = deps;
@@ -81,10 +81,14 @@ export function createContextFactory(deps: ContextDeps): (request: RequestFacts)
         rateLimiter,
       };
     } catch (e) {
-      if (e instanceof AppError) {
-        if (e.logLevel !== 'debug') log[e.logLevel]({ requestId, code: e.code, reason: e.message }, 'request refused');
-      } else log.error({ requestId, err: e }, 'context creation failed');
-      throw tagWithRequestId(e, requestId);
+      // A database failure becomes its typed error (503, retryable); formatError logs it with this id.
+      let typed: unknown = e;
+      try {
+        classifyContextFailure(config.db.retryAfterSeconds)(e);
+      } catch (c) {
+        typed = c;
+      }
+      throw tagWithRequestId(typed, requestId);
     }
   };
 }

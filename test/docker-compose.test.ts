@@ -61,7 +61,11 @@ describe('Dockerfile', () => {
   it('uses multiple stages on a current Node LTS image and runs the compiled entry point', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     for (const s of stages) expect(Number(/node:(\d+)/.exec(s.image)![1]) % 2).toBe(0);
-    expect(execForm(step('CMD')[0].args)).toEqual(['node', pkg.main]);
+    const [node, ...args] = execForm(step('CMD')[0].args);
+    expect([node, args[args.length - 1]]).toEqual(['node', pkg.main]);
+    // The heap is bounded, the same in the image as in `npm start`.
+    const heap = args.find((a) => a.startsWith('--max-old-space-size='))!;
+    expect(pkg.scripts.start).toContain(`node ${heap} ${pkg.main}`);
   });
 
   it('installs strictly from the lockfile, and the runtime without dev dependencies (no embedded PostgreSQL)', () => {

@@ -1,16 +1,14 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config';
 import type { Context } from '../context';
 import type { AppMetrics } from '../observability/metrics';
 import { requestLogPlugin } from '../observability/request-log.plugin';
-import { aliasLimit, costLimitPlugin, depthLimit } from '../common/query-limits';
+import { aliasLimit, boundedStringify, costLimitPlugin, depthLimit, noSubscriptions } from '../common/query-limits';
 import { currentStatementCount } from '../db/request-scope';
-import type { AppError } from '../common/errors';
-import { errorKind, formatError } from './format-error';
+import { formatError, unavailableStatusPlugin } from '../common/format-error';
 import { operationGatePlugin } from '../auth/operation-gate.plugin';
 import { responseCachePlugin } from '../cache/response-cache.plugin';
 import { ResponseCache } from '../cache/response-cache';
@@ -21,7 +19,7 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
   const responseCache = config.responseCache.maxBytes > 0 ? new ResponseCache(config.responseCache.maxBytes, config.responseCache.ttlSeconds) : null;
   const apollo = new ApolloServer<Context>({
     schema,
-    validationRules: [depthLimit(config.limits.maxDepth), aliasLimit(config.limits.maxAliases)],
+    validationRules: [noSubscriptions, depthLimit(config.limits.maxDepth), aliasLimit(config.limits.maxAliases)],
     parseOptions: { maxTokens: config.limits.maxTokens },
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
@@ -29,12 +27,14 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
     csrfPrevention: true,
     // main.ts owns SIGINT/SIGTERM and drains requests before the database stops.
     stopOnTerminationSignals: false,
-    formatError,
+    formatError: formatError(log, config.db.retryAfterSeconds),
+    stringifyResult: boundedStringify(config.limits.maxResponseBytes),
     plugins: [
       // No cache hints are used; without this plugin Apollo walks every resolved field to compute them.
       ApolloServerPluginCacheControlDisabled(),
       operationGatePlugin(),
       costLimitPlugin(schema, config.limits.maxCost),
+      unavailableStatusPlugin(config.db.retryAfterSeconds),
       responseCachePlugin(responseCache, dataVersion),
       requestLogPlugin(log, metrics),
       requestIdPlugin(config),
@@ -45,7 +45,7 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
 }
 
 /**
- * Puts the request id on the response and on every error, logs errors with it, and in development
+ * Puts the request id on the response and on every error, and in development
  * and tests reports how many SQL statements the request ran.
  */
 function requestIdPlugin(config: Config): ApolloServerPlugin<Context> {
@@ -54,14 +54,8 @@ function requestIdPlugin(config: Config): ApolloServerPlugin<Context> {
     async requestDidStart() {
       return {
         async didEncounterErrors({ contextValue: ctx, errors }) {
-          for (const error of errors) {
-            const kind = errorKind(error);
-            if (kind === 'unexpected') ctx.log.error({ err: unwrapResolverError(error) }, 'unexpected error');
-            else if (kind === 'app') {
-              const app = unwrapResolverError(error) as AppError;
-              if (app.logLevel !== 'debug') ctx.log[app.logLevel]({ code: app.code, reason: app.message }, 'request refused');
-            }
-          }
+          // formatError (which logs) learns the request id from the error itself.
+          for (const e of errors) if (e.extensions && !Object.isFrozen(e.extensions)) (e.extensions as Record<string, unknown>).requestId = ctx.requestId;
         },
         async willSendResponse({ contextValue: ctx, response }) {
           if (response.body.kind !== 'single') return;

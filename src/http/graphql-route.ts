@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Context, RequestFacts } from '../context';
 import { countStatements } from '../db/request-scope';
+import { nestingRefusal } from '../common/query-limits';
 import { graphqlError } from './replies';
 
 class NulInBodyError extends Error {
@@ -48,5 +49,16 @@ export function registerGraphqlRoute(app: FastifyInstance, deps: { apollo: Apoll
   // costs every promise: development and tests only.
   const handler: typeof apolloHandler =
     config.env === 'production' ? apolloHandler : function counting(request, reply) { return countStatements(() => apolloHandler.call(this, request, reply)); };
-  app.route({ method: ['GET', 'POST'], url: '/graphql', handler });
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/graphql',
+    // A document nested too deeply overflows the parser's stack: refuse it before Apollo parses it.
+    preHandler: (request, reply, done) => {
+      const query = (request.body as { query?: unknown } | undefined)?.query ?? (request.query as { query?: unknown } | undefined)?.query;
+      const tooDeep = nestingRefusal(query, config.limits.maxNesting);
+      if (!tooDeep) return done();
+      void reply.code(400).type('application/json; charset=utf-8').send(JSON.stringify(tooDeep));
+    },
+    handler,
+  });
 }

@@ -3,9 +3,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
 import type { KeySet } from '../auth/keys';
 import type { AppMetrics } from '../observability/metrics';
+import { databaseAnswers } from '../db/guards';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-const READINESS_TIMEOUT_MS = 2000;
 
 export interface Readiness {
   /** False until start-up work (demo data) is done, so load balancers wait for it. */
@@ -20,16 +20,8 @@ export function registerRoutes(app: FastifyInstance, deps: { config: Config; orm
 
   app.get('/readyz', async (_request, reply) => {
     if (!readiness.ready) return reply.code(503).send({ status: 'starting' });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), READINESS_TIMEOUT_MS)));
-    try {
-      await Promise.race([orm.em.getConnection().execute('select 1'), timeout]);
-      return { status: 'ready' };
-    } catch {
-      return reply.code(503).send({ status: 'database unreachable' });
-    } finally {
-      clearTimeout(timer);
-    }
+    const ready = await databaseAnswers(() => orm.em.getConnection().execute('select 1'), config.db.readinessTimeoutMs);
+    return ready ? { status: 'ready' } : reply.code(503).send({ status: 'database unreachable' });
   });
 
   app.get('/.well-known/jwks.json', async (_request, reply) => {
