@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
-import { ConflictError } from './errors';
+import { SQL_TRUE, type SqlCondition } from '../auth/ability-to-sql';
+import { ConflictError, NotFoundError } from './errors';
+import { toGlobalId } from './global-id';
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 const MAX_ATTEMPTS = 5;
@@ -31,4 +33,30 @@ export async function writeTransaction<T>(ctx: Pick<Context, 'em' | 'log'>, work
       throw e;
     }
   }
+}
+
+/**
+ * How a feature reads its rows by id (its repo's `xByIds(em, ids, scope, lock)`), and the alias of the row's own
+ * table in that select (only that table is locked; joined ones are read).
+ */
+export interface LockableRows<R> {
+  readonly name: string;
+  readonly alias: string;
+  readonly byIds: (em: EntityManager, ids: readonly number[], scope: SqlCondition, lock: string) => Promise<R[]>;
+}
+
+/**
+ * The one way a write reads the row it depends on: inside its own transaction, after locking the row FOR UPDATE,
+ * through the caller's jurisdiction. The row gone, or no longer visible, answers NOT_FOUND. The caller validates
+ * against the returned row and derives its write and its audit "before" from it, never from a copy read earlier.
+ *
+ * Lock and read are two statements on purpose: under READ COMMITTED a statement that waited for a row lock still
+ * reads every other table (a principal's grants, a unit's parent) as of its start, so the read that follows the
+ * wait sees what the writer we waited for committed.
+ */
+export async function lockedForUpdate<R>(em: EntityManager, rows: LockableRows<R>, id: number, scope: SqlCondition = SQL_TRUE): Promise<R> {
+  await rows.byIds(em, [id], SQL_TRUE, `for update of ${rows.alias}`);
+  const [row] = await rows.byIds(em, [id], scope, '');
+  if (!row) throw new NotFoundError(rows.name, toGlobalId(rows.name, id));
+  return row;
 }

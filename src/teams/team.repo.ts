@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SqlCondition } from '../auth/ability-to-sql';
 import type { Page } from '../common/pagination';
+import type { LockableRows } from '../common/transaction';
 import type { UnitRow } from '../units/unit.repo';
 import { UNIT_COLUMNS } from '../units/unit.repo';
 import type { AssignmentStatus, TeamKind } from './team-enums';
@@ -136,9 +137,9 @@ export async function countTeams(em: EntityManager, f: TeamFilter, scope: SqlCon
 }
 
 /** Members by id (removed ones included: assignments keep naming them). */
-export async function membersByIds(em: EntityManager, ids: readonly number[], scope: SqlCondition): Promise<MemberRow[]> {
+export async function membersByIds(em: EntityManager, ids: readonly number[], scope: SqlCondition, lock = ''): Promise<MemberRow[]> {
   if (ids.length === 0) return [];
-  return em.execute(`${MEMBER_SELECT} where m.id in (${list(ids.length)}) and ${scope.sql}`, [...ids, ...scope.bindings]);
+  return em.execute(`${MEMBER_SELECT} where m.id in (${list(ids.length)}) and ${scope.sql} ${lock}`, [...ids, ...scope.bindings]);
 }
 
 /** Current members of many teams, leader first, in one statement. */
@@ -202,3 +203,8 @@ export async function activePrincipalIds(em: EntityManager, ids: readonly number
   const rows: { id: number }[] = await em.execute(`select id from principal where id in (${list(ids.length)}) and status = 'ACTIVE'`, [...ids]);
   return new Set(rows.map((r) => r.id));
 }
+
+/** Rows as writes lock them (common/transaction.ts lockedForUpdate). */
+export const TEAM_ROWS: LockableRows<TeamRow> = { name: 'Team', alias: 't', byIds: teamsByIds };
+export const MEMBER_ROWS: LockableRows<MemberRow> = { name: 'TeamMember', alias: 'm', byIds: membersByIds };
+export const ASSIGNMENT_ROWS: LockableRows<AssignmentRow> = { name: 'TeamAssignment', alias: 'a', byIds: assignmentsByIds };

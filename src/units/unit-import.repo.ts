@@ -19,11 +19,6 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   return out;
 }
 
-/** Imports of the unit list run one at a time (two would race on the same codes). */
-export async function lockUnitImports(em: EntityManager): Promise<void> {
-  await em.execute('select pg_advisory_xact_lock(hashtext(?))', ['import-units']);
-}
-
 export async function existingByCodes(em: EntityManager, codes: string[]): Promise<Map<string, ExistingUnit>> {
   const map = new Map<string, ExistingUnit>();
   for (const part of chunks([...new Set(codes)], 5000)) {

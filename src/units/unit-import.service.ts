@@ -6,8 +6,8 @@ import { writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
 import { LEVEL_ORDER } from './unit-level';
 import { parseUnitsCsv, type CsvUnit } from './unit-csv';
-import { existingByCodes, insertUnitsBulk, lockUnitImports, updateUnitsBulk, type ExistingUnit } from './unit-import.repo';
-import { moveSubtree } from './unit-write.repo';
+import { existingByCodes, insertUnitsBulk, updateUnitsBulk, type ExistingUnit } from './unit-import.repo';
+import { lockTree, moveSubtree } from './unit-write.repo';
 import { unitsByIds } from './unit.repo';
 import { SQL_TRUE } from '../auth/ability-to-sql';
 
@@ -30,7 +30,7 @@ export async function importUnitsCsv(ctx: Context, csv: string, dryRun: boolean)
   units.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
 
   return writeTransaction(ctx, async (em) => {
-    await lockUnitImports(em);
+    await lockTree(em);
     const existing = await existingByCodes(em, units.map((u) => u.code));
     const plan = planImport(ctx, units, existing, problems);
     problems.throwIfAny('Some rows cannot be imported; nothing was imported.');
