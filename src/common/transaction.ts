@@ -39,10 +39,10 @@ export async function writeTransaction<T>(ctx: Pick<Context, 'em' | 'log'>, work
  * How a feature reads its rows by id (its repo's `xByIds(em, ids, scope, lock)`), and the alias of the row's own
  * table in that select (only that table is locked; joined ones are read).
  */
-export interface LockableRows<R> {
+export interface LockableRows<R, K extends number | string = number> {
   readonly name: string;
   readonly alias: string;
-  readonly byIds: (em: EntityManager, ids: readonly number[], scope: SqlCondition, lock: string) => Promise<R[]>;
+  readonly byIds: (em: EntityManager, ids: readonly K[], scope: SqlCondition, lock: string) => Promise<R[]>;
 }
 
 /**
@@ -54,9 +54,9 @@ export interface LockableRows<R> {
  * reads every other table (a principal's grants, a unit's parent) as of its start, so the read that follows the
  * wait sees what the writer we waited for committed.
  */
-export async function lockedForUpdate<R>(em: EntityManager, rows: LockableRows<R>, id: number, scope: SqlCondition = SQL_TRUE): Promise<R> {
+export async function lockedForUpdate<R, K extends number | string>(em: EntityManager, rows: LockableRows<R, K>, id: K, scope: SqlCondition = SQL_TRUE): Promise<R> {
   await rows.byIds(em, [id], SQL_TRUE, `for update of ${rows.alias}`);
   const [row] = await rows.byIds(em, [id], scope, '');
-  if (!row) throw new NotFoundError(rows.name, toGlobalId(rows.name, id));
+  if (!row) throw new NotFoundError(rows.name, typeof id === 'number' ? toGlobalId(rows.name, id) : id);
   return row;
 }

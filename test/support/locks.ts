@@ -16,13 +16,20 @@ export interface HeldLocks {
  */
 export async function holdLocks(t: TestApp, statements: [string, unknown[]?][]): Promise<HeldLocks> {
   const c = new Client({ connectionString: t.dbUrl });
+  c.on('error', () => {}); // the test database may be dropped under a connection a failed test left open
   await c.connect();
   await c.query('begin');
   for (const [text, params] of statements) await c.query(text, params ?? []);
   let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    await c.query('commit');
+    await c.end();
+  };
   return {
     async waiters(n: number) {
-      for (let i = 0; i < 600; i++) {
+      for (let i = 0; i < 400; i++) {
         const [{ w }] = (
           await t.sql<{ w: number }>(
             `select count(*)::int as w from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
@@ -31,13 +38,10 @@ export async function holdLocks(t: TestApp, statements: [string, unknown[]?][]):
         if (w >= n) return;
         await new Promise((r) => setTimeout(r, 50));
       }
-      throw new Error(`fewer than ${n} sessions came to wait for the held locks within 30 s`);
+      await release();
+      const activity = await t.sql(`select pid, state, wait_event_type, wait_event, left(query, 120) as query from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+      throw new Error(`fewer than ${n} sessions came to wait for the held locks within 20 s: ${JSON.stringify(activity, null, 1)}`);
     },
-    async release() {
-      if (released) return;
-      released = true;
-      await c.query('commit');
-      await c.end();
-    },
+    release,
   };
 }
