@@ -37,10 +37,11 @@ export interface QuotaChangeRow {
   requestId: string | null;
 }
 
+// allocated: a bigint sum of the children's targets (it passes 2³¹ in large campaigns), read as float8 to arrive as a number.
 const QUOTA_SELECT = `select q.id, q.campaign_id as "campaignId", q.metric_code as metric, q.unit_id as "unitId",
     u.code as "unitCode", u.name as "unitName", u.level as "unitLevel", u.kind as "unitKind",
     q.target, q.assigned_by_id as "assignedById", pr.display_name as "assignedByName", q.assigned_at as "assignedAt",
-    coalesce(ch.allocated, 0)::int as allocated, coalesce(ch.n, 0)::int as "childrenWithQuota"
+    coalesce(ch.allocated, 0)::float8 as allocated, coalesce(ch.n, 0)::int as "childrenWithQuota"
   from quota q
   join admin_unit u on u.id = q.unit_id
   join campaign c on c.id = q.campaign_id
