@@ -3,7 +3,7 @@ import { gql, ok } from '../support/client';
 import { principalWith, type TestPrincipal } from '../support/principals';
 import { holdLocks } from '../support/locks';
 import { todayInVietnam } from '../../src/common/scalars';
-import { gridTree, IMPORT, recomputed, REPORT, unitId } from './support';
+import { gridTree, IMPORT, REPORT, rollupMismatches, unitId } from './support';
 
 /*
  * Moving units while other moves and report writers run: every figure stays equal to a recomputation from the
@@ -32,29 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/** Every (unit, metric, day) where the rollup tables disagree with the raw reports. */
-async function mismatches(): Promise<string[]> {
-  const truth = await recomputed(t, DAYS);
-  const out: string[] = [];
-  const sums = await t.sql<{ unit_id: number; metric: string; day: string; value: string; reporters: string }>(
-    `select u.id as unit_id, m.code as metric, to_char(d.day, 'YYYY-MM-DD') as day,
-            coalesce(sum(c.change), 0)::text as value, coalesce(sum(c.reporters), 0)::text as reporters
-       from admin_unit u cross join metric m cross join unnest($1::date[]) as d(day)
-       left join rollup_change c on c.unit_id = u.id and c.metric = m.code and c.date <= d.day
-      group by 1, 2, 3`,
-    [DAYS],
-  );
-  for (const r of sums) {
-    const e = truth.get(`${r.unit_id}|${r.metric}|${r.day}`)!;
-    if (Number(r.value) !== e.value || Number(r.reporters) !== e.reported) out.push(`change ${r.unit_id} ${r.metric} ${r.day}: ${r.value}/${r.reporters} ≠ ${e.value}/${e.reported}`);
-  }
-  const totals = await t.sql<{ unit_id: number; metric: string; value: string; reporters: number }>('select unit_id, metric, value::text, reporters from rollup_total');
-  for (const r of totals) {
-    const e = truth.get(`${r.unit_id}|${r.metric}|${todayInVietnam()}`)!;
-    if (Number(r.value) !== e.value || r.reporters !== e.reported) out.push(`total ${r.unit_id} ${r.metric}: ${r.value}/${r.reporters} ≠ ${e.value}/${e.reported}`);
-  }
-  return out;
-}
+const mismatches = () => rollupMismatches(t, DAYS);
 
 const moveAudits = async (code: string) =>
   t.sql<{ before: { parentId: number }; after: { parentId: number; movedUnits: number } }>(
