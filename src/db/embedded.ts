@@ -6,6 +6,8 @@ export interface EmbeddedDatabase {
   url: string;
   /** True when the data folder was created by this start (so demo data should be loaded). */
   fresh: boolean;
+  /** True when the server was already running (another process's, or one a killed run left): stop() ends it all the same. */
+  adopted: boolean;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (msg
     return {
       url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${orphan.port}/app`,
       fresh: false,
+      adopted: true,
       stop: () => stopPid(orphan.pid),
     };
   }
@@ -58,6 +61,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (msg
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/app`,
     fresh,
+    adopted: false,
     async stop() {
       if (stopped) return;
       stopped = true;
