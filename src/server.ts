@@ -53,7 +53,10 @@ export function formatError(log: Logger) {
     const cause = original instanceof GraphQLError ? original.originalError : undefined;
     if (original instanceof GraphQLError && (!cause || cause instanceof GraphQLError) && code !== 'INTERNAL_SERVER_ERROR') {
       const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions: { ...extensions, code: typeof code === 'string' && PASS_THROUGH.has(code) ? code : 'BAD_USER_INPUT', requestId } };
+      // A scalar refusing a literal (scalars.ts) says BAD_USER_INPUT; Apollo relabels it GRAPHQL_VALIDATION_FAILED.
+      const clientCode = cause?.extensions?.code === 'BAD_USER_INPUT' ? 'BAD_USER_INPUT' : code;
+      log.debug({ requestId, code: clientCode, msg: formatted.message }, 'request refused');
+      return { ...formatted, extensions: { ...extensions, code: typeof clientCode === 'string' && PASS_THROUGH.has(clientCode) ? clientCode : 'BAD_USER_INPUT', requestId } };
     }
     if (original instanceof GraphQLError && !cause && code === 'INTERNAL_SERVER_ERROR' && /Variable|cannot represent|Expected type/.test(original.message)) {
       return { ...formatted, extensions: { code: 'BAD_USER_INPUT', requestId } };

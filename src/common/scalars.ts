@@ -1,4 +1,4 @@
-import { GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -12,8 +12,16 @@ export function isIsoDate(value: unknown): value is string {
   return d.toISOString().slice(0, 10) === value;
 }
 
+/*
+ * A bad Date is the client's mistake, in a variable or written in the document: a GraphQLError carrying
+ * BAD_USER_INPUT (graphql-js reports a plain Error from a literal as a crash of ours, INTERNAL_SERVER_ERROR).
+ */
+function badDate(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
 function parseDate(value: unknown): string {
-  if (!isIsoDate(value)) throw new TypeError(`Date must be a calendar day written YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  if (!isIsoDate(value)) throw badDate(`Date must be a calendar day written YYYY-MM-DD, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -24,7 +32,7 @@ export const DateScalar = new GraphQLScalarType({
   serialize: (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : parseDate(v)),
   parseValue: parseDate,
   parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING) throw new TypeError('Date must be a string YYYY-MM-DD');
+    if (ast.kind !== Kind.STRING) throw badDate('Date must be a string YYYY-MM-DD');
     return parseDate(ast.value);
   },
 });
