@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import { openCliDatabase, runCli } from './database';
 import { systemContext } from '../system-context';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { bumpDataVersion } from '../cache/data-version.repo';
 import { importUnitsCsv } from '../units/unit-import.service';
 import { createLogger } from '../logger';
 
@@ -21,6 +23,7 @@ runCli(async () => {
       const started = Date.now();
       const ctx = systemContext(db.orm, db.config, createLogger(db.config.logLevel), 'import-units');
       const r = await importUnitsCsv(ctx, fs.readFileSync(file, 'utf8'), { dryRun, allowMoves });
+      if (!dryRun) await bumpDataVersion(db.orm.em.fork() as EntityManager);
       console.log(`${file} (${r.levels} levels): ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged${dryRun ? ' (dry run)' : ''} in ${Date.now() - started} ms`);
       for (const m of r.moves) console.log(`  row ${m.row}: ${m.code} ${m.name} moves from ${m.fromParentCode ?? '(top)'} to ${m.toParentCode ?? '(top)'}`);
     }

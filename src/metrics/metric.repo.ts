@@ -16,3 +16,13 @@ export async function metricsByCodes(em: EntityManager, codes: readonly string[]
 
 /** Metrics as writes lock them (common/transaction.ts lockedForUpdate); the catalogue has no jurisdiction. */
 export const METRIC_ROWS: LockableRows<MetricRow, string> = { name: 'Metric', alias: 'm', byIds: (em, codes, _scope, lock) => metricsByCodes(em, codes, lock) };
+
+/** The catalogue with its version (metric_catalogue moves with every change to `metric`), in one statement. */
+export async function versionedMetrics(em: EntityManager): Promise<{ version: number; metrics: MetricRow[] }> {
+  const [row] = await em.execute<{ version: string; metrics: MetricRow[] | null }[]>(
+    `select c.version::text as version, (select json_agg(m order by m."group", m."pipelineOrder" nulls last, m.code)
+                                           from (select ${COLUMNS} from metric) m) as metrics
+       from metric_catalogue c`,
+  );
+  return { version: Number(row.version), metrics: row.metrics ?? [] };
+}
