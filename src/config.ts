@@ -25,6 +25,20 @@ export interface Config {
     readonly previousPublicKeys: readonly Record<string, unknown>[];
   };
   readonly dbPoolMax: number;
+  /** Bounds on every wait for the database (milliseconds); see DatabaseGuards in src/db/guards.ts. */
+  readonly db: {
+    readonly statementTimeoutMs: number;
+    readonly lockTimeoutMs: number;
+    readonly idleInTransactionTimeoutMs: number;
+    readonly acquireTimeoutMs: number;
+    readonly connectTimeoutMs: number;
+    /** A socket that has sent a query and heard nothing for this long is cut (a hung or partitioned server). */
+    readonly answerTimeoutMs: number;
+    readonly keepAliveDelayMs: number;
+    readonly readinessTimeoutMs: number;
+    /** Seconds a client is told to wait (Retry-After) when the database is unavailable. */
+    readonly retryAfterSeconds: number;
+  };
   /** How many times to try reaching the database at start (with backoff) before giving up. */
   readonly dbConnectAttempts: number;
   readonly limits: {
@@ -32,7 +46,11 @@ export interface Config {
     readonly maxAliases: number;
     readonly maxCost: number;
     readonly maxTokens: number;
+    /** Deepest nesting of brackets a document may have (checked before parsing). */
+    readonly maxNesting: number;
     readonly maxBodyBytes: number;
+    /** Largest serialized GraphQL response; larger ones are replaced by a typed error. */
+    readonly maxResponseBytes: number;
   };
   /** Origins allowed to call the API from a browser (CORS); empty: none. */
   readonly corsOrigins: readonly string[];
@@ -43,11 +61,46 @@ export interface Config {
   readonly metricsToken?: string;
   /** Extra wait per failed sign-in beyond the 5th within 15 minutes (capped at 5 attempts' worth). */
   readonly loginFailureDelayMs: number;
+  /** Operation names counted under their own name in Prometheus labels, beyond the built-in list (others: `other`). */
+  readonly metricsOperationNames: readonly string[];
+  /** Days client addresses stay in the audit log before the retention job removes them. */
+  readonly auditIpRetentionDays: number;
   /** Shared answers of dashboard queries (src/cache): memory bound in bytes (0 turns the cache off) and maximum age. */
   readonly responseCache: { readonly maxBytes: number; readonly ttlSeconds: number };
 }
 
 type Env = Record<string, string | undefined>;
+type IntReader = (name: string, def: number, min: number, max: number) => number;
+
+function dbBounds(int: IntReader): Config['db'] {
+  const statementTimeoutMs = int('DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000);
+  return {
+    statementTimeoutMs,
+    lockTimeoutMs: int('DB_LOCK_TIMEOUT_MS', 5_000, 50, 3_600_000),
+    idleInTransactionTimeoutMs: int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 1_000, 3_600_000),
+    acquireTimeoutMs: int('DB_ACQUIRE_TIMEOUT_MS', 5_000, 100, 600_000),
+    connectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
+    // Past the statement timeout, so a slow statement is cancelled by the server (and reported) before this fires.
+    answerTimeoutMs: int('DB_ANSWER_TIMEOUT_MS', statementTimeoutMs + 2_000, 200, 3_600_000),
+    keepAliveDelayMs: int('DB_KEEPALIVE_DELAY_MS', 10_000, 1_000, 3_600_000),
+    readinessTimeoutMs: int('READINESS_TIMEOUT_MS', 2_000, 100, 60_000),
+    retryAfterSeconds: int('RETRY_AFTER_SECONDS', 2, 1, 3_600),
+  };
+}
+
+/** The password for `npm run user:create-admin`, when given in the environment (ADMIN_PASSWORD). */
+export function adminPasswordFromEnv(env: Env = process.env): string | undefined {
+  return env.ADMIN_PASSWORD || undefined;
+}
+
+function operationNames(raw: string | undefined, problems: string[]): string[] {
+  const names = (raw ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length > 500 || names.some((n) => !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(n))) {
+    problems.push('METRICS_OPERATION_NAMES=<list> (expected at most 500 comma-separated GraphQL names)');
+    return [];
+  }
+  return names;
+}
 
 /** Parses the environment once; throws naming every bad variable. Nothing else reads process.env. */
 export function loadConfig(env: Env = process.env): Config {
@@ -116,12 +169,15 @@ export function loadConfig(env: Env = process.env): Config {
     },
     dbPoolMax: int('DB_POOL_MAX', 10, 1, 200),
     dbConnectAttempts: int('DB_CONNECT_ATTEMPTS', 8, 1, 100),
+    db: dbBounds(int),
     limits: {
       maxDepth: int('MAX_QUERY_DEPTH', 12, 2, 100),
       maxAliases: int('MAX_QUERY_ALIASES', 30, 0, 1000),
-      maxCost: int('MAX_QUERY_COST', 250_000, 10, 100_000_000),
+      maxCost: int('MAX_QUERY_COST', 100_000, 10, 100_000_000),
       maxTokens: int('MAX_QUERY_TOKENS', 5000, 100, 1_000_000),
+      maxNesting: int('MAX_QUERY_NESTING', 64, 4, 500),
       maxBodyBytes: int('MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+      maxResponseBytes: int('MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     rateLimits: {
@@ -134,6 +190,8 @@ export function loadConfig(env: Env = process.env): Config {
     metricsEnabled: bool('METRICS_ENABLED', true),
     metricsToken: env.METRICS_TOKEN || undefined,
     loginFailureDelayMs: int('LOGIN_FAILURE_DELAY_MS', 1000, 0, 10_000),
+    metricsOperationNames: operationNames(env.METRICS_OPERATION_NAMES, problems),
+    auditIpRetentionDays: int('AUDIT_IP_RETENTION_DAYS', 30, 1, 3650),
     responseCache: {
       maxBytes: int('RESPONSE_CACHE_MB', 64, 0, 16_384) * 1024 * 1024,
       ttlSeconds: int('RESPONSE_CACHE_TTL_SECONDS', 60, 1, 86_400),

@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType, Kind } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -12,16 +12,8 @@ export function isIsoDate(value: unknown): value is string {
   return d.toISOString().slice(0, 10) === value;
 }
 
-/*
- * A bad Date is the client's mistake, in a variable or written in the document: a GraphQLError carrying
- * BAD_USER_INPUT (graphql-js reports a plain Error from a literal as a crash of ours, INTERNAL_SERVER_ERROR).
- */
-function badDate(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
-}
-
 function parseDate(value: unknown): string {
-  if (!isIsoDate(value)) throw badDate(`Date must be a calendar day written YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  if (!isIsoDate(value)) throw new TypeError(`Date must be a calendar day written YYYY-MM-DD, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -32,12 +24,25 @@ export const DateScalar = new GraphQLScalarType({
   serialize: (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : parseDate(v)),
   parseValue: parseDate,
   parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING) throw badDate('Date must be a string YYYY-MM-DD');
+    if (ast.kind !== Kind.STRING) throw new TypeError('Date must be a string YYYY-MM-DD');
     return parseDate(ast.value);
   },
 });
 
-export const DateTimeScalar = DateTimeResolver;
+/** PostgreSQL has no year 0 and the API speaks ISO 8601 with four-digit years: instants outside years 1–9999 are refused as input. */
+function inStoredRange(value: Date): Date {
+  const year = value.getUTCFullYear();
+  if (year < 1 || year > 9999) throw new TypeError(`DateTime must lie between years 0001 and 9999, got year ${year}`);
+  return value;
+}
+
+/** An instant, ISO-8601 in UTC (graphql-scalars' DateTime), limited to years 1–9999 on input. */
+export const DateTimeScalar = new GraphQLScalarType({
+  ...DateTimeResolver.toConfig(),
+  description: `${DateTimeResolver.description ?? ''} Accepted from year 0001 to 9999.`.trim(),
+  parseValue: (v) => inStoredRange(DateTimeResolver.parseValue(v) as Date),
+  parseLiteral: (ast, variables) => inStoredRange(DateTimeResolver.parseLiteral(ast, variables) as Date),
+});
 
 /** Today's calendar day in Vietnam (UTC+7, no daylight saving). */
 export function todayInVietnam(now: Date = new Date()): string {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
-import { SQL_TRUE, type SqlCondition } from '../auth/ability-to-sql';
+import { unscoped, type Scope } from './scoped';
 import { ConflictError, NotFoundError } from './errors';
 import { toGlobalId } from './global-id';
 
@@ -50,7 +50,7 @@ export async function retryingConflicts<T>(ctx: Pick<Context, 'log'>, run: () =>
 export interface LockableRows<R, K extends number | string = number> {
   readonly name: string;
   readonly alias: string;
-  readonly byIds: (em: EntityManager, ids: readonly K[], scope: SqlCondition, lock: string) => Promise<R[]>;
+  readonly byIds: (em: EntityManager, ids: readonly K[], scope: Scope, lock: string) => Promise<R[]>;
 }
 
 /**
@@ -62,8 +62,8 @@ export interface LockableRows<R, K extends number | string = number> {
  * reads every other table (a principal's grants, a unit's parent) as of its start, so the read that follows the
  * wait sees what the writer we waited for committed.
  */
-export async function lockedForUpdate<R, K extends number | string>(em: EntityManager, rows: LockableRows<R, K>, id: K, scope: SqlCondition = SQL_TRUE): Promise<R> {
-  await rows.byIds(em, [id], SQL_TRUE, `for update of ${rows.alias}`);
+export async function lockedForUpdate<R, K extends number | string>(em: EntityManager, rows: LockableRows<R, K>, id: K, scope: Scope): Promise<R> {
+  await rows.byIds(em, [id], unscoped('lockedForUpdate: the lock itself; the read that follows is scoped'), `for update of ${rows.alias}`);
   const [row] = await rows.byIds(em, [id], scope, '');
   if (!row) throw new NotFoundError(rows.name, typeof id === 'number' ? toGlobalId(rows.name, id) : id);
   return row;

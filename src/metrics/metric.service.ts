@@ -1,6 +1,7 @@
 import type { Context } from '../context';
 import { ConflictError, NotFoundError, ProblemList } from '../common/errors';
 import { cleanText, requiredText } from '../common/text';
+import { unscoped } from '../common/scoped';
 import { lockedForUpdate, writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
 import { UnitLevel } from '../units/unit-level';
@@ -51,7 +52,7 @@ export async function updateMetric(ctx: Context, input: UpdateMetricInput): Prom
   if ((given.description?.length ?? 0) > 1000) problems.add(['input', 'description'], 'description must be at most 1000 characters.');
   problems.throwIfAny();
   return writeTransaction(ctx, async (em) => {
-    const before = await lockedForUpdate(em, METRIC_ROWS, visible.code);
+    const before = await lockedForUpdate(em, METRIC_ROWS, visible.code, unscoped('the metric catalogue has no jurisdiction'));
     const texts = { nameVi: before.nameVi, nameEn: before.nameEn, description: before.description, ...given };
     const after = await updateMetricTexts(em, before.code, texts);
     await audit(em, ctx, [{ action: 'metric.update', objectType: 'Metric', objectId: before.code, unitPath: null, before, after }]);

@@ -3,7 +3,7 @@ import type { Context } from '../context';
 import { BadUserInputError, ConflictError, NotFoundError, ProblemList } from '../common/errors';
 import { findTeamRow } from '../teams/team.service';
 import { localIdOf } from '../common/global-id';
-import { ensureCan, requirePrincipal, scope } from '../common/scoped';
+import { ensureCan, requirePrincipal, scope, unscoped } from '../common/scoped';
 import { writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
 import { Role } from '../auth/roles';
@@ -11,7 +11,6 @@ import * as repo from './principal.repo';
 import * as write from './principal-write.repo';
 import { GrantNode, PrincipalNode } from './principal.types';
 import { lockedTarget, principalSubject, refuseSelf, reload, visiblePrincipal, visibleUnit } from './principal.service';
-import { SQL_TRUE } from '../auth/ability-to-sql';
 import type { GrantRoleInput, RevokeRoleInput } from './principal.inputs';
 
 /**
@@ -46,7 +45,7 @@ export async function grantRole(ctx: Context, input: GrantRoleInput): Promise<{ 
     if (await write.grantExists(em, g)) throw new ConflictError('The principal already holds this role there.');
     const id = await write.insertGrant(em, { ...g, grantedById: requirePrincipal(ctx).id });
     const [row] = await repo.grantsOfPrincipals(em, [target.id]).then((rows) => rows.filter((r) => r.id === id));
-    await audit(em, ctx, [{ action: 'grant.create', objectType: 'Grant', objectId: id, unitPath: unit?.path ?? null, after: { principalId: target.id, role: g.role, unitId: g.unitId, teamId: g.teamId } }]);
+    await audit(em, ctx, [{ action: 'grant.create', objectType: 'Grant', objectId: id, unitPath: unit?.path ?? null, aboutPrincipal: target.id, after: { principalId: target.id, role: g.role, unitId: g.unitId, teamId: g.teamId } }]);
     return { grant: GrantNode.from(row), principal: await reload(em, target.id) };
   });
 }
@@ -61,7 +60,7 @@ export async function revokeRole(ctx: Context, input: RevokeRoleInput): Promise<
   ensureCan(ctx, 'delete', 'Grant', { role: grant.role, path: grant.unitPath }, `You may not take away ${grant.role} there.`);
   return writeTransaction(ctx, async (em) => {
     await lockedTarget(ctx, em, target.id, 'grant', 'You may not change the grants of this account.');
-    if (!(await repo.grantById(em, grant.id, SQL_TRUE))) throw new NotFoundError('Grant', input.grantId);
+    if (!(await repo.grantById(em, grant.id, unscoped('revokeRole: is the grant still there, under the lock on its holder')))) throw new NotFoundError('Grant', input.grantId);
     if (grant.role === Role.SYSTEM_ADMIN) {
       await write.lockSystemAdmins(em);
       if ((await repo.otherActiveSystemAdmins(em, { grantId: grant.id })) === 0) {
@@ -70,7 +69,7 @@ export async function revokeRole(ctx: Context, input: RevokeRoleInput): Promise<
     }
     await write.deleteGrant(em, grant.id);
     await audit(em, ctx, [
-      { action: 'grant.delete', objectType: 'Grant', objectId: grant.id, unitPath: grant.unitPath, before: { principalId: grant.principalId, role: grant.role, unitId: grant.unitId, teamId: grant.teamId } },
+      { action: 'grant.delete', objectType: 'Grant', objectId: grant.id, unitPath: grant.unitPath, aboutPrincipal: grant.principalId, before: { principalId: grant.principalId, role: grant.role, unitId: grant.unitId, teamId: grant.teamId } },
     ]);
     return { revokedGrantId: input.grantId, principal: await reload(em, target.id) };
   });

@@ -11,6 +11,7 @@ import { findUnitRow } from '../units/unit.service';
 import { checkDay, checkLevel, checkValue, type ReportUnit } from './progress-rules';
 import { writeReport, type ReportWriteRow } from './report-write.repo';
 import { ProgressReport } from './progress.types';
+import { markNothingChanged } from '../cache/nothing-changed';
 import type { ReportProgressInput, ReportProgressPayload } from './progress.inputs';
 
 const MAX_NOTE = 1000;
@@ -46,7 +47,9 @@ export async function reportProgress(ctx: Context, input: ReportProgressInput): 
         catalogue = await reloaded(ctx);
         continue;
       }
-      return payload(rows, unit, input.asOf);
+      const result = payload(rows, unit, input.asOf);
+      if (result.changed === 0) markNothingChanged(ctx);
+      return result;
     }
   } finally {
     stopTimer?.();

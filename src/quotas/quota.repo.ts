@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import type { UnitLevel } from '../units/unit-level';
 
@@ -67,8 +67,8 @@ export async function quotasOfUnits(
   campaignId: number,
   metric: string,
   unitIds: readonly number[],
-  quotaScope: SqlCondition,
-  campaignScope: SqlCondition,
+  quotaScope: Scope,
+  campaignScope: Scope,
   detail: QuotaDetail = FULL,
 ): Promise<QuotaRow[]> {
   if (unitIds.length === 0) return [];
@@ -81,7 +81,7 @@ export async function quotasOfUnits(
   return rows;
 }
 
-export async function quotasByIds(em: EntityManager, ids: readonly number[], quotaScope: SqlCondition, campaignScope: SqlCondition): Promise<QuotaRow[]> {
+export async function quotasByIds(em: EntityManager, ids: readonly number[], quotaScope: Scope, campaignScope: Scope): Promise<QuotaRow[]> {
   if (ids.length === 0) return [];
   const rows: QuotaRow[] = await em.execute(`${quotaSelect(FULL)} where q.id in (${list(ids.length)}) and ${quotaScope.sql} and ${campaignScope.sql}`, [
     ...ids,
@@ -101,7 +101,7 @@ const HISTORY_COLUMNS = `h.id::text as id, h.unit_id as "unitId", h.old_target a
   h.changed_by_id as "changedById", pr.display_name as "changedByName", h.changed_at as "changedAt", h.request_id as "requestId"`;
 
 /** Quota changes by id, under the caller's quota and campaign jurisdiction. */
-export async function quotaChangesByIds(em: EntityManager, ids: readonly number[], quotaScope: SqlCondition, campaignScope: SqlCondition): Promise<QuotaChangeRow[]> {
+export async function quotaChangesByIds(em: EntityManager, ids: readonly number[], quotaScope: Scope, campaignScope: Scope): Promise<QuotaChangeRow[]> {
   if (ids.length === 0) return [];
   return em.execute(
     `select ${HISTORY_COLUMNS} ${HISTORY_FROM} left join principal pr on pr.id = h.changed_by_id
@@ -117,8 +117,8 @@ export async function historyPages(
   metric: string,
   unitIds: readonly number[],
   page: Page,
-  quotaScope: SqlCondition,
-  campaignScope: SqlCondition,
+  quotaScope: Scope,
+  campaignScope: Scope,
 ): Promise<QuotaChangeRow[]> {
   if (unitIds.length === 0) return [];
   return em.execute(
@@ -136,8 +136,8 @@ export async function historyCounts(
   campaignId: number,
   metric: string,
   unitIds: readonly number[],
-  quotaScope: SqlCondition,
-  campaignScope: SqlCondition,
+  quotaScope: Scope,
+  campaignScope: Scope,
 ): Promise<Map<number, number>> {
   if (unitIds.length === 0) return new Map();
   const rows: { unitId: number; n: number }[] = await em.execute(

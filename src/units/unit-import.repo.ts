@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { CsvUnit } from './unit-csv';
 
 export interface ExistingUnit {
@@ -23,7 +23,7 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
 }
 
 /** Units by code; `visible` is the caller's read scope over alias `v` (a unit at or beneath each one). */
-export async function existingByCodes(em: EntityManager, codes: string[], visible: SqlCondition): Promise<Map<string, ExistingUnit>> {
+export async function existingByCodes(em: EntityManager, codes: string[], visible: Scope): Promise<Map<string, ExistingUnit>> {
   const map = new Map<string, ExistingUnit>();
   for (const part of chunks([...new Set(codes)], 5000)) {
     const rows: ExistingUnit[] = await em.execute(

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
 import { BadUserInputError, ProblemList } from '../common/errors';
-import { allowed, scope } from '../common/scoped';
+import { allowed, scope, unscoped } from '../common/scoped';
 import { writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
 import { LEVEL_ORDER, type UnitLevel } from './unit-level';
@@ -9,7 +9,6 @@ import { parseUnitsCsv, type CsvUnit } from './unit-csv';
 import { existingByCodes, insertUnitsBulk, updateUnitsBulk, type ExistingUnit } from './unit-import.repo';
 import { lockTree, moveSubtree } from './unit-write.repo';
 import { unitsByIds } from './unit.repo';
-import { SQL_TRUE } from '../auth/ability-to-sql';
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 const DEFAULT_VALID_FROM = '2000-01-01';
@@ -136,11 +135,11 @@ async function applyPlan(em: EntityManager, plan: Plan): Promise<void> {
   await updateUnitsBulk(em, plan.update.map((u) => ({ id: u.current.id, name: u.unit.name, kind: u.unit.kind })));
   const reparented = plan.update.filter((u) => u.current.parentCode !== u.unit.parentCode && u.unit.parentCode);
   if (reparented.length === 0) return;
-  const after = await existingByCodes(em, reparented.flatMap((u) => [u.unit.code, u.unit.parentCode!]), SQL_TRUE);
+  const after = await existingByCodes(em, reparented.flatMap((u) => [u.unit.code, u.unit.parentCode!]), unscoped('import re-parenting: the plan has checked every row'));
   // One move at a time, re-reading paths: an earlier move may have rewritten a later unit's path.
   for (const { unit } of reparented) {
     const [unitId, parentId] = [after.get(unit.code)!.id, after.get(unit.parentCode!)!.id];
-    const rows = new Map((await unitsByIds(em, [unitId, parentId], SQL_TRUE)).map((r) => [r.id, r]));
+    const rows = new Map((await unitsByIds(em, [unitId, parentId], unscoped('units of an import already checked against the import jurisdiction'))).map((r) => [r.id, r]));
     await moveSubtree(em, rows.get(unitId)!, rows.get(parentId)!);
   }
 }

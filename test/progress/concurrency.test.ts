@@ -32,6 +32,18 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+/**
+ * Sends a write as the API guide tells clients to: a SERVICE_UNAVAILABLE answer (a lock or statement timeout on a
+ * loaded machine) is retried after a pause; writes are idempotent, so a retry never counts twice.
+ */
+async function send(query: string, variables: Record<string, unknown>, token: string) {
+  for (let attempt = 1; ; attempt++) {
+    const res = await gql(t, query, variables, token);
+    if (codeOf(res) !== 'SERVICE_UNAVAILABLE' || attempt === 5) return res;
+    await new Promise((r) => setTimeout(r, 250 * attempt));
+  }
+}
+
 const randomDay = (rand: () => number) => `2023-06-${String(1 + Math.floor(rand() * 20)).padStart(2, '0')}`;
 type Row = { unitCode: string; metric: string; asOf: string; value: number };
 
@@ -62,12 +74,12 @@ describe('exact rollups under concurrent writers', () => {
         const metrics = METRICS.filter(() => rand() < 0.6);
         if (metrics.length === 0) metrics.push(METRICS[0]);
         const values = metrics.map((metric) => ({ metric, value: Math.floor(rand() * 1000) }));
-        const res = await gql(t, REPORT, { input: { unitId: globalIds.get(ids[hamlet]), asOf: day, values, correctionReason: 'kiểm tra đồng thời' } }, officer.token);
+        const res = await send(REPORT, { input: { unitId: globalIds.get(ids[hamlet]), asOf: day, values, correctionReason: 'kiểm tra đồng thời' } }, officer.token);
         ok(res);
         writes++;
         if (rand() < 0.3) {
           // an immediate repeat: idempotent unless another writer corrected the same key in between
-          const again = ok(await gql(t, REPORT, { input: { unitId: globalIds.get(ids[hamlet]), asOf: day, values, correctionReason: 'lặp lại' } }, officer.token));
+          const again = ok(await send(REPORT, { input: { unitId: globalIds.get(ids[hamlet]), asOf: day, values, correctionReason: 'lặp lại' } }, officer.token));
           expect(again.reportProgress.changed).toBeLessThanOrEqual(values.length);
         }
       }
@@ -83,9 +95,9 @@ describe('exact rollups under concurrent writers', () => {
       const rand = prng(7000 + w);
       let written = 0;
       for (let i = 0; i < 6; i++) {
-        ok(await gql(t, IMPORT, { input: { rows: rowsOf(rand, shared, 'reason.no_smartphone', 15) } }, importer.token));
+        ok(await send(IMPORT, { input: { rows: rowsOf(rand, shared, 'reason.no_smartphone', 15) } }, importer.token));
         const rising = rowsOf(rand, others, 'eid.collected', 4).map((r) => ({ ...r, value: Number(r.asOf.slice(8)) * 10 + w }));
-        const r = await gql(t, IMPORT, { input: { rows: rising } }, importer.token);
+        const r = await send(IMPORT, { input: { rows: rising } }, importer.token);
         if (r.errors) expect(codeOf(r)).toBe('BAD_USER_INPUT');
         else written++;
       }
