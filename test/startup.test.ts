@@ -192,3 +192,24 @@ asRoot('as root from a 0700 folder: copies the binaries and keeps the cluster wh
     fs.rmSync(shared, { recursive: true, force: true });
   }
 });
+
+it('a CLI run while the server is up uses its embedded PostgreSQL and leaves it running', async () => {
+  const server = await startServer();
+  try {
+    const csv = path.join(dataDir, 'units.csv');
+    fs.writeFileSync(csv, 'province_code,province_name,province_type\n49,Tỉnh Quảng Nam,Tỉnh\n');
+    const out = execFileSync(process.execPath, [path.join(root, 'dist', 'src', 'cli', 'import-units.js'), csv, '--dry-run'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'warn' },
+      encoding: 'utf8',
+    });
+    expect(out).toMatch(/1 unchanged \(dry run\)/);
+    // The server's database is still there: the CLI did not stop what it had not started.
+    expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    expect(await sql(`select count(*)::int as n from admin_unit where code = '49'`)).toEqual([{ n: 1 }]);
+  } finally {
+    expect(await stop(server.proc)).toBe(0);
+  }
+  expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+});

@@ -19,6 +19,8 @@ export interface EmbeddedDatabase {
   fresh: boolean;
   /** Where the cluster lives (differs from the asked folder when root's folder is private). */
   clusterDir: string;
+  /** True when the server was already running (another process's, or one a killed run left): stop() ends it all the same. */
+  adopted: boolean;
   stop(): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (msg
   if (orphan) {
     // A server left running by a killed earlier run: adopt it rather than fail on the locked folder.
     log(`reusing PostgreSQL already running on ${clusterDir} (pid ${orphan.pid}, port ${orphan.port})`);
-    return { url: url(orphan.port), fresh: false, clusterDir, stop: () => stopPid(orphan.pid) };
+    return { url: url(orphan.port), fresh: false, clusterDir, adopted: true, stop: () => stopPid(orphan.pid) };
   }
   removeStalePid(clusterDir, log);
   const fresh = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
@@ -78,6 +80,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (msg
     url: url(port),
     fresh,
     clusterDir,
+    adopted: false,
     stop: () => (stopped ??= stopPid(server.pid!)),
   };
 }

@@ -37,7 +37,7 @@ export async function importProgressFile(client: ClientBase, input: Readable, op
     {
       principalId: null,
       requestId: opts.requestId,
-      unitScope: unscoped('the progress import CLI runs as the system, over every unit of the file'),
+      unitScope: unscoped('the progress CSV import runs as the system (npm run import:progress): every unit'),
       today: todayInVietnam(),
       label: 'Line',
       chunkRows: opts.chunkRows ?? CSV_CHUNK_ROWS,

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
+import type { LockableRows } from '../common/transaction';
 import { UnitLevel } from './unit-level';
 
 /** A unit row as reads return it. `path` is the ltree of ids from the root. */
@@ -22,13 +23,16 @@ export const UNIT_COLUMNS = `u.id, u.code, u.name, u.kind, u.level, u.parent_id 
   to_char(u.valid_to, 'YYYY-MM-DD') as "validTo"`;
 
 /** Every read below takes the caller's jurisdiction as a SQL condition over alias `u`. */
-export async function unitsByIds(em: EntityManager, ids: readonly number[], scope: Scope): Promise<UnitRow[]> {
+export async function unitsByIds(em: EntityManager, ids: readonly number[], scope: Scope, lock = ''): Promise<UnitRow[]> {
   if (ids.length === 0) return [];
-  return em.execute(`select ${UNIT_COLUMNS} from admin_unit u where u.id in (${ids.map(() => '?').join(',')}) and ${scope.sql}`, [
+  return em.execute(`select ${UNIT_COLUMNS} from admin_unit u where u.id in (${ids.map(() => '?').join(',')}) and ${scope.sql} ${lock}`, [
     ...ids,
     ...scope.bindings,
   ]);
 }
+
+/** Units as writes lock them (common/transaction.ts lockedForUpdate). */
+export const UNIT_ROWS: LockableRows<UnitRow> = { name: 'Unit', alias: 'u', byIds: unitsByIds };
 
 export async function unitsByCodes(em: EntityManager, codes: readonly string[], scope: Scope): Promise<UnitRow[]> {
   if (codes.length === 0) return [];
