@@ -20,6 +20,7 @@ import { QuotaResolver } from './quotas/quota.resolver';
 import { UnitQuotaFieldsResolver } from './quotas/unit-quota.fields.resolver';
 import './campaigns/campaign.node';
 import './quotas/quota.node';
+import './metrics/metric.node';
 import { ProgressResolver } from './progress/progress.resolver';
 import { UnitProgressFieldsResolver } from './progress/unit-progress.fields.resolver';
 import { UnitCampaignProgressFieldsResolver } from './progress/unit-campaign-progress.fields.resolver';

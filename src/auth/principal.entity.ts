@@ -59,6 +59,10 @@ export class Principal {
 @Entity({ tableName: 'grant' })
 @Index({ name: 'grant_principal_id_index', properties: ['principal'] })
 @Index({ name: 'grant_unit_id_index', properties: ['unit'] })
+@Unique({
+  name: 'grant_principal_role_unit_team_unique',
+  expression: 'create unique index "grant_principal_role_unit_team_unique" on "grant" ("principal_id", "role", "unit_id", "team_id") nulls not distinct',
+})
 export class Grant {
   @PrimaryKey({ autoincrement: true })
   id!: number;

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
+import type { LockableRows } from '../common/transaction';
 import type { MetricRow } from '../metrics/metric.types';
 import type { AllocationMode, CampaignStatus, CountingMode } from './campaign-enums';
 
@@ -41,6 +42,9 @@ export async function campaignsByIds(em: EntityManager, ids: readonly number[], 
     ...scope.bindings,
   ]);
 }
+
+/** Campaigns as writes lock them (common/transaction.ts lockedForUpdate). */
+export const CAMPAIGN_ROWS: LockableRows<CampaignRow> = { name: 'Campaign', alias: 'c', byIds: campaignsByIds };
 
 export interface CampaignFilter {
   /** Campaigns whose scope covers this path or lies inside it. */

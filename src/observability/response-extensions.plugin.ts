@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Config } from '../config';
 import type { Context } from '../context';
-import { requestScope } from '../db/request-scope';
+import { currentStatementCount } from '../db/request-scope';
 
 /** The request header that asks for `extensions.sqlStatements` (development and test only). */
 export const SQL_STATEMENTS_HEADER = 'x-debug-sql';
@@ -22,13 +22,15 @@ export function responseExtensionsPlugin(config: Pick<Config, 'env'>): ApolloSer
         },
         async willSendResponse({ response, request, contextValue }) {
           if (response.body?.kind !== 'single') return;
-          const scope = requestScope.getStore();
+          const scope = currentStatementCount();
           const asked = config.env !== 'production' && scope !== undefined && request.http?.headers.get(SQL_STATEMENTS_HEADER) === '1';
           response.body.singleResult.extensions = {
             ...response.body.singleResult.extensions,
             requestId: contextValue.requestId,
             ...(asked ? { sqlStatements: scope.sqlStatements } : {}),
           };
+          const result = response.body.singleResult;
+          if (result.errors) result.errors = result.errors.map((e) => ({ ...e, extensions: { ...e.extensions, requestId: e.extensions?.requestId ?? contextValue.requestId } }));
         },
       };
     },

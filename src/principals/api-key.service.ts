@@ -10,7 +10,7 @@ import { API_KEY_PREFIX, sha256 } from '../auth/authenticate';
 import * as repo from './principal.repo';
 import * as write from './principal-write.repo';
 import { ApiKeyNode } from './principal.types';
-import { principalSubject, visiblePrincipal } from './principal.service';
+import { lockedTarget, principalSubject, visiblePrincipal } from './principal.service';
 import type { CreateApiKeyInput, RevokeApiKeyInput } from './principal.inputs';
 
 /** Creates `p06_<keyId>_<secret>`; only sha256(secret) is stored, the key is returned once. */
@@ -24,6 +24,7 @@ export async function createApiKey(ctx: Context, input: CreateApiKeyInput): Prom
   const keyId = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   return writeTransaction(ctx, async (em) => {
+    await lockedTarget(ctx, em, target.id, 'update', 'You may not create keys for this account.');
     const id = await write.insertApiKey(em, { principalId: target.id, keyId, secretHash: sha256(secret), name, expiresAt: input.expiresAt ?? null });
     const row = await repo.apiKeyById(em, id, unscoped('the key just created by an allowed write'));
     await audit(em, ctx, [{ action: 'api_key.create', objectType: 'ApiKey', objectId: id, unitPath: target.homePath, aboutPrincipal: target.id, after: { principalId: target.id, name, keyId, expiresAt: input.expiresAt ?? null } }]);
@@ -39,6 +40,7 @@ export async function revokeApiKey(ctx: Context, input: RevokeApiKeyInput): Prom
   ensureCan(ctx, 'update', 'Principal', principalSubject(owner), 'You may not revoke keys of this account.');
   if (key.revokedAt) throw new BadUserInputError('The key is already revoked.', [{ path: ['input', 'apiKeyId'], message: 'already revoked' }]);
   return writeTransaction(ctx, async (em) => {
+    await lockedTarget(ctx, em, owner.id, 'update', 'You may not revoke keys of this account.');
     await write.revokeApiKeyRow(em, key.id);
     const after = await repo.apiKeyById(em, key.id, unscoped('the key just revoked by an allowed write'));
     await audit(em, ctx, [{ action: 'api_key.revoke', objectType: 'ApiKey', objectId: key.id, unitPath: owner.homePath, aboutPrincipal: owner.id, after: { principalId: owner.id, keyId: key.keyId } }]);

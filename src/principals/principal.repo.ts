@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
+import type { LockableRows } from '../common/transaction';
 
 /** A principal row as reads return it, with the fields the Principal rules look at. */
 export interface PrincipalRow {
@@ -28,10 +29,19 @@ const COLUMNS = `p.id, p.kind, p.username, p.display_name as "displayName", p.em
   p.home_unit_id as "homeUnitId", hu.path::text as "homePath", ${GRANT_PATHS}::text[] as "grantPaths", p.created_at as "createdAt"`;
 const FROM = `principal p left join admin_unit hu on hu.id = p.home_unit_id`;
 
-export async function principalsByIds(em: EntityManager, ids: readonly number[], scope: Scope): Promise<PrincipalRow[]> {
+export async function principalsByIds(em: EntityManager, ids: readonly number[], scope: Scope, lock = ''): Promise<PrincipalRow[]> {
   if (ids.length === 0) return [];
-  return em.execute(`select ${COLUMNS} from ${FROM} where p.id in (${ids.map(() => '?').join(',')}) and ${scope.sql}`, [...ids, ...scope.bindings]);
+  return em.execute(`select ${COLUMNS} from ${FROM} where p.id in (${ids.map(() => '?').join(',')}) and ${scope.sql} ${lock}`, [
+    ...ids,
+    ...scope.bindings,
+  ]);
 }
+
+/**
+ * Principals as writes lock them (common/transaction.ts lockedForUpdate). Every change to a principal's grants
+ * locks its row first, so a write that checked the grants under this lock acts on the grants that are.
+ */
+export const PRINCIPAL_ROWS: LockableRows<PrincipalRow> = { name: 'Principal', alias: 'p', byIds: principalsByIds };
 
 export interface PrincipalFilter {
   search?: string | null;

@@ -57,7 +57,9 @@ export class PrincipalResolver {
 
   @Authorized(canOnObject('grant', 'Principal'))
   @Mutation(() => GrantRolePayload, {
-    description: 'Give a role at a unit. ADMIN gives VIEWER, OFFICER, TEAM_LEADER in its subtree and ADMIN strictly below; SYSTEM_ADMIN only by SYSTEM_ADMIN; never to yourself.',
+    description:
+      'Give a role at a unit. ADMIN gives VIEWER, OFFICER, TEAM_LEADER in its subtree and ADMIN strictly below; SYSTEM_ADMIN only by SYSTEM_ADMIN; never to yourself. ' +
+      'A principal holds a role at a unit once: giving it again answers CONFLICT, also when identical calls arrive at the same time (one succeeds).',
   })
   grantRole(@Ctx() ctx: Context, @Arg('input') input: GrantRoleInput): Promise<GrantRolePayload> {
     return grants.grantRole(ctx, input);

@@ -4,7 +4,8 @@ import { localIdOf } from '../common/global-id';
 import { ensureCan, requirePrincipal, scope, unscoped } from '../common/scoped';
 import { toConnection, toPage } from '../common/pagination';
 import { requiredText, cleanText } from '../common/text';
-import { writeTransaction } from '../common/transaction';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { lockedForUpdate, writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
 import { PERMISSIONS, type Subject } from '../auth/permissions';
 import { checkNewPassword, hashPassword } from '../auth/passwords';
@@ -40,6 +41,17 @@ export async function visibleUnit(ctx: Context, globalId: string, field: string)
   const id = localIdOf('Unit', globalId);
   const row = id === null ? null : await findUnitRow(ctx, id);
   if (!row) throw new NotFoundError(`Unit (${field})`, globalId);
+  return row;
+}
+
+/**
+ * The account a write acts on, locked in the write's transaction and judged there on its current grants (every
+ * change to a principal's grants locks its row first): a grant given elsewhere a moment ago counts. NOT_FOUND when
+ * it took the account out of the caller's sight, FORBIDDEN when still visible but no longer within `action`.
+ */
+export async function lockedTarget(ctx: Context, em: EntityManager, id: number, action: 'update' | 'grant', message: string): Promise<repo.PrincipalRow> {
+  const row = await lockedForUpdate(em, repo.PRINCIPAL_ROWS, id, readScope(ctx));
+  ensureCan(ctx, action, 'Principal', principalSubject(row), message);
   return row;
 }
 
@@ -129,16 +141,17 @@ export async function setPrincipalStatus(ctx: Context, input: PrincipalIdInput, 
   refuseSelf(ctx, target, status === 'DISABLED' ? 'disable' : 'enable');
   ensureCan(ctx, 'update', 'Principal', principalSubject(target), 'You may not change this account.');
   return writeTransaction(ctx, async (em) => {
+    const locked = await lockedTarget(ctx, em, target.id, 'update', 'You may not change this account.');
     if (status === 'DISABLED') {
       await write.lockSystemAdmins(em);
-      if (target.grantPaths.length && (await isSystemAdmin(em, target.id)) && (await repo.otherActiveSystemAdmins(em, { principalId: target.id })) === 0) {
+      if (locked.grantPaths.length && (await isSystemAdmin(em, target.id)) && (await repo.otherActiveSystemAdmins(em, { principalId: target.id })) === 0) {
         throw new ConflictError('This is the last active SYSTEM_ADMIN; it cannot be disabled.');
       }
       await revokeSessionsOf(em, target.id);
     }
     await write.setStatus(em, target.id, status);
     await audit(em, ctx, [
-      { action: status === 'DISABLED' ? 'principal.disable' : 'principal.enable', objectType: 'Principal', objectId: target.id, unitPath: target.homePath, before: { status: target.status }, after: { status } },
+      { action: status === 'DISABLED' ? 'principal.disable' : 'principal.enable', objectType: 'Principal', objectId: target.id, unitPath: locked.homePath, before: { status: locked.status }, after: { status } },
     ]);
     return reload(em, target.id);
   });
@@ -159,9 +172,10 @@ export async function resetPassword(ctx: Context, input: ResetPasswordInput): Pr
   problems.throwIfAny();
   const hash = await hashPassword(input.newPassword);
   return writeTransaction(ctx, async (em) => {
+    const locked = await lockedTarget(ctx, em, target.id, 'update', 'You may not change this account.');
     await setPasswordHash(em, target.id, hash);
     const revoked = await revokeSessionsOf(em, target.id);
-    await audit(em, ctx, [{ action: 'principal.reset_password', objectType: 'Principal', objectId: target.id, unitPath: target.homePath, after: { revokedSessions: revoked } }]);
+    await audit(em, ctx, [{ action: 'principal.reset_password', objectType: 'Principal', objectId: target.id, unitPath: locked.homePath, after: { revokedSessions: revoked } }]);
     return reload(em, target.id);
   });
 }

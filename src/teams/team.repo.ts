@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
+import type { LockableRows } from '../common/transaction';
 import type { UnitRow } from '../units/unit.repo';
 import { UNIT_COLUMNS } from '../units/unit.repo';
 import type { AssignmentStatus, TeamKind } from './team-enums';
@@ -136,9 +137,9 @@ export async function countTeams(em: EntityManager, f: TeamFilter, scope: Scope)
 }
 
 /** Members by id (removed ones included: assignments keep naming them). */
-export async function membersByIds(em: EntityManager, ids: readonly number[], scope: Scope): Promise<MemberRow[]> {
+export async function membersByIds(em: EntityManager, ids: readonly number[], scope: Scope, lock = ''): Promise<MemberRow[]> {
   if (ids.length === 0) return [];
-  return em.execute(`${MEMBER_SELECT} where m.id in (${list(ids.length)}) and ${scope.sql}`, [...ids, ...scope.bindings]);
+  return em.execute(`${MEMBER_SELECT} where m.id in (${list(ids.length)}) and ${scope.sql} ${lock}`, [...ids, ...scope.bindings]);
 }
 
 /** Current members of many teams, leader first, in one statement. */
@@ -197,3 +198,15 @@ export async function hamletCoverage(
     [...roots.flatMap((r) => [r.id, r.path]), ...unitScope.bindings, ...teamScope.bindings, campaignId],
   );
 }
+
+/** Ids of the given principals that exist and are active (for linking a member to an account). */
+export async function activePrincipalIds(em: EntityManager, ids: readonly number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows: { id: number }[] = await em.execute(`select id from principal where id in (${list(ids.length)}) and status = 'ACTIVE'`, [...ids]);
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Rows as writes lock them (common/transaction.ts lockedForUpdate). */
+export const TEAM_ROWS: LockableRows<TeamRow> = { name: 'Team', alias: 't', byIds: teamsByIds };
+export const MEMBER_ROWS: LockableRows<MemberRow> = { name: 'TeamMember', alias: 'm', byIds: membersByIds };
+export const ASSIGNMENT_ROWS: LockableRows<AssignmentRow> = { name: 'TeamAssignment', alias: 'a', byIds: assignmentsByIds };

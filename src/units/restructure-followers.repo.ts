@@ -22,23 +22,31 @@ export interface MovedGrant {
 const pairs = (h: readonly Handover[]) => JSON.stringify(h.filter((x) => x.fromId !== x.toId).map((x) => ({ from_id: x.fromId, to_id: x.toId })));
 const V = `(select * from jsonb_to_recordset(?::jsonb) as v(from_id int, to_id int))`;
 
+/**
+ * Grants at predecessors move to their successor. A grant that would then equal one the principal already holds
+ * (same role and team at the successor, or from another predecessor) is dropped instead: the unique index on
+ * (principal, role, unit, team) holds, and the principal keeps exactly the rights it had.
+ */
 export async function moveGrants(em: EntityManager, handovers: readonly Handover[]): Promise<MovedGrant[]> {
   if (handovers.length === 0) return [];
+  const json = pairs(handovers);
+  const dropped: MovedGrant[] = await em.execute(
+    `with g as (
+       select g.id, g.principal_id, g.role, g.team_id, v.from_id, v.to_id,
+              row_number() over (partition by g.principal_id, g.role, v.to_id, g.team_id order by g.id) as n,
+              exists (select 1 from "grant" h where h.unit_id = v.to_id and h.principal_id = g.principal_id and h.role = g.role
+                         and h.team_id is not distinct from g.team_id) as held
+         from ${V} v join "grant" g on g.unit_id = v.from_id)
+     delete from "grant" d using g where d.id = g.id and (g.held or g.n > 1)
+     returning d.id, d.principal_id as "principalId", d.role, g.from_id as "fromId", g.to_id as "toId"`,
+    [json],
+  );
   const moved: MovedGrant[] = await em.execute(
     `update "grant" g set unit_id = v.to_id from ${V} v where g.unit_id = v.from_id
      returning g.id, g.principal_id as "principalId", g.role, v.from_id as "fromId", v.to_id as "toId"`,
-    [pairs(handovers)],
+    [json],
   );
-  if (moved.length > 0) {
-    // Two grants that became the same (same principal, role, unit, team) keep the older one.
-    await em.execute(
-      `delete from "grant" g using "grant" h
-        where g.unit_id = any(?::int[]) and h.unit_id = g.unit_id and h.principal_id = g.principal_id and h.role = g.role
-          and h.team_id is not distinct from g.team_id and h.id < g.id`,
-      [`{${[...new Set(moved.map((m) => m.toId))].join(',')}}`],
-    );
-  }
-  return moved;
+  return [...moved, ...dropped];
 }
 
 export async function moveTeams(em: EntityManager, handovers: readonly Handover[]): Promise<number> {

@@ -8,7 +8,7 @@ import { requiredText } from '../common/text';
 import { todayInVietnam } from '../common/scalars';
 import { audit } from '../audit/audit';
 import { writeTransaction } from '../common/transaction';
-import { unitsByIds, type UnitRow } from './unit.repo';
+import { unitsByIdsOn, type UnitRow } from './unit.repo';
 import { insertUnit } from './unit-write.repo';
 import { Unit } from './unit.types';
 import { checkPlacement, visibleUnit } from './unit.service';
@@ -80,7 +80,7 @@ function checkDisjoint(problems: ProblemList, units: readonly UnitRow[], targets
 }
 
 async function readUnits(em: EntityManager, ids: readonly number[], day: string | null): Promise<Unit[]> {
-  const rows = await unitsByIds(em, ids, unscoped('units the restructuring just checked and changed'), day);
+  const rows = await unitsByIdsOn(em, ids, unscoped('units the restructuring just checked and changed'), day);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => (byId.has(id) ? [Unit.from(byId.get(id)!)] : []));
 }

@@ -7,6 +7,17 @@ import { beginTreeWrite, closeAt, reparentAt } from './tree-write.repo';
 
 /** Writes to admin_unit. Callers have checked jurisdiction on the units involved. */
 
+/**
+ * The tree lock: every structural change (create, move, retire, import, merge, split, applyRestructuring) takes it first, in its own transaction,
+ * so each one reads the tree as the previous one left it. Report writers do not take it (they lock their units'
+ * rows FOR SHARE instead, see progress-write.repo.ts currentPaths).
+ */
+export async function lockTree(em: EntityManager): Promise<void> {
+  await em.execute('select pg_advisory_xact_lock(?::bigint)', [TREE_LOCK_KEY]);
+}
+/** A fixed advisory-lock key, outside the int4 range of the hashtext() keys the other advisory locks use. */
+const TREE_LOCK_KEY = 7_006_001_001;
+
 export interface NewUnit {
   code: string;
   name: string;
@@ -85,7 +96,3 @@ export async function retireUnits(em: EntityManager, unit: UnitRow, validTo: str
   return { row, retired };
 }
 
-/** One lock for every structural change of the tree (moves, imports, restructurings), held until commit. */
-export async function lockTree(em: EntityManager): Promise<void> {
-  await em.execute('select pg_advisory_xact_lock(hashtext(?))', ['unit-tree']);
-}

@@ -83,10 +83,12 @@ export class ImportUnitsInput {
   @Field({
     description:
       'CSV with a header row: province_code, province_name, province_type, district_code, district_name, district_type, ' +
-      'commune_code, commune_name, commune_type (district and commune columns may be empty). Upserted by code.',
+      'commune_code, commune_name, commune_type. Upserted by code. The file is read as 3 levels when any row names a ' +
+      'district (then every row must) and as 2 levels (communes directly under provinces) when none does; commune ' +
+      'columns may be empty (island districts).',
   })
   csv!: string;
-  @Field({ nullable: true, description: 'Validate and count without writing.' })
+  @Field({ nullable: true, description: 'Validate and count without writing; lists every move the list would make.' })
   dryRun?: boolean;
   @Field({
     nullable: true,
@@ -95,6 +97,29 @@ export class ImportUnitsInput {
       'they stop counting from today, their history stays). Default false. With dryRun, `missing` lists them. For a reform with successors use applyRestructuring.',
   })
   retireMissing?: boolean;
+  @Field({
+    nullable: true,
+    description:
+      'Required (true) for a real run in which an existing code appears under another parent: the unit moves with its ' +
+      'subtree from today (figures before today stay with the old parents). Without it such a file is refused (BAD_USER_INPUT naming each moving row). Default false.',
+  })
+  allowMoves?: boolean;
+}
+
+@ObjectType({ description: 'An existing unit the imported list puts under another parent.' })
+export class ImportUnitMove {
+  @Field()
+  code!: string;
+  @Field()
+  name!: string;
+  @Field(() => UnitLevel)
+  level!: UnitLevel;
+  @Field(() => String, { nullable: true, description: 'Code of its parent now (null: top level).' })
+  fromParentCode!: string | null;
+  @Field(() => String, { nullable: true, description: 'Code of the parent the list gives it.' })
+  toParentCode!: string | null;
+  @Field(() => Int, { description: 'First row of the file naming the unit (the header is row 1).' })
+  row!: number;
 }
 
 @ObjectType({ description: 'What a unit mutation changed.' })
@@ -129,6 +154,10 @@ export class ImportUnitsPayload {
   unchanged!: number;
   @Field({ description: 'True when nothing was written (dryRun).' })
   dryRun!: boolean;
+  @Field(() => Int, { description: 'How the file was read: 3 (province → district → commune) or 2 (province → commune: no row names a district).' })
+  levels!: number;
+  @Field(() => [ImportUnitMove], { description: 'Every existing unit the list moves to another parent (listed in a dry run too).' })
+  moves!: ImportUnitMove[];
   @Field(() => Int, { description: 'Units retired because the list no longer holds them (retireMissing), subtrees included.' })
   retired!: number;
   @Field(() => [String], { description: 'With retireMissing: codes of the units the list no longer holds (the topmost of each missing subtree).' })

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
+import type { LockableRows } from '../common/transaction';
 import { UnitLevel } from './unit-level';
 
 /** A unit row as reads return it. `path` is the ltree of ids from the root. */
@@ -43,18 +44,24 @@ const DATED_FROM = `admin_unit u
 /** The select list and FROM of a dated read, with their bindings (the day, in order). */
 const datedSelect = (day: string) => ({ sql: `select ${DATED_COLUMNS} from ${DATED_FROM}`, bindings: [day, day, day, day, day] });
 
-/** Every read below takes the caller's jurisdiction as a SQL condition over alias `u`. */
-export async function unitsByIds(em: EntityManager, ids: readonly number[], scope: Scope, day: string | null = null): Promise<UnitRow[]> {
+/** Every read below takes the caller's jurisdiction as a SQL condition over alias `u`. A unit as it stood on a day (see dated reads above), or null (the current tree) through unitsByIds. */
+export async function unitsByIdsOn(em: EntityManager, ids: readonly number[], scope: Scope, day: string | null): Promise<UnitRow[]> {
+  if (!day) return unitsByIds(em, ids, scope);
   if (ids.length === 0) return [];
-  if (day) {
-    const d = datedSelect(day);
-    return em.execute(`${d.sql} where u.id in (${ids.map(() => '?').join(',')}) and ${EXISTS_ON} and ${scope.sql}`, [...d.bindings, ...ids, day, day, ...scope.bindings]);
-  }
-  return em.execute(`select ${UNIT_COLUMNS} from admin_unit u where u.id in (${ids.map(() => '?').join(',')}) and ${scope.sql}`, [
+  const d = datedSelect(day);
+  return em.execute(`${d.sql} where u.id in (${ids.map(() => '?').join(',')}) and ${EXISTS_ON} and ${scope.sql}`, [...d.bindings, ...ids, day, day, ...scope.bindings]);
+}
+
+export async function unitsByIds(em: EntityManager, ids: readonly number[], scope: Scope, lock = ''): Promise<UnitRow[]> {
+  if (ids.length === 0) return [];
+  return em.execute(`select ${UNIT_COLUMNS} from admin_unit u where u.id in (${ids.map(() => '?').join(',')}) and ${scope.sql} ${lock}`, [
     ...ids,
     ...scope.bindings,
   ]);
 }
+
+/** Units as writes lock them (common/transaction.ts lockedForUpdate). */
+export const UNIT_ROWS: LockableRows<UnitRow> = { name: 'Unit', alias: 'u', byIds: unitsByIds };
 
 export async function unitsByCodes(em: EntityManager, codes: readonly string[], scope: Scope, day: string | null = null): Promise<UnitRow[]> {
   if (codes.length === 0) return [];

@@ -65,6 +65,6 @@ export class UnitResolver {
     description: 'Import the GSO unit list (CSV). Atomic and idempotent: malformed rows are all reported with their row numbers and nothing is written.',
   })
   importUnits(@Ctx() ctx: Context, @Arg('input') input: ImportUnitsInput): Promise<ImportUnitsPayload> {
-    return importUnitsCsv(ctx, input.csv, input.dryRun ?? false, input.retireMissing ?? false);
+    return importUnitsCsv(ctx, input.csv, { dryRun: input.dryRun ?? false, allowMoves: input.allowMoves ?? false, retireMissing: input.retireMissing ?? false });
   }
 }

@@ -14,8 +14,8 @@ import { datedTruth, differences, rollupFigures, treeTables, value } from './sup
  * eid.collected at two synthetic hamlets per commune of Quảng Nam), apply mapping_2025.csv effective 2025-07-01.
  */
 const dir = vnUnitsDir();
-const present = fs.existsSync(path.join(dir, 'mapping_2025.csv')) && fs.existsSync(path.join(dir, 'units_2024.csv'));
-const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8');
+const present = dir !== null && fs.existsSync(path.join(dir, 'mapping_2025.csv'));
+const read = (f: string) => fs.readFileSync(path.join(dir!, f), 'utf8');
 const E = '2025-07-01';
 const HISTORY = ['2023-06-30', '2025-06-30'];
 const DAYS = [...HISTORY, E, '2025-07-15'];
@@ -26,7 +26,7 @@ let sys: TestPrincipal;
 const APPLY = `mutation($input: ApplyRestructuringInput!) { applyRestructuring(input: $input) { dryRun effectiveDate created renamed moved retired lineageLinks grantsMoved } }`;
 const COUNTS = `query($d: Date!) { p: units(level: PROVINCE, asOf: $d) { totalCount } d: units(level: DISTRICT, asOf: $d) { totalCount } c: units(level: COMMUNE, asOf: $d) { totalCount } }`;
 
-(present ? describe : describe.skip)(present ? 'applyRestructuring with the official 2025 mapping' : `applyRestructuring with the official 2025 mapping — SKIPPED: ${dir} has no mapping_2025.csv (set VN_UNITS_DIR)`, () => {
+(present ? describe : describe.skip)(present ? 'applyRestructuring with the official 2025 mapping' : `applyRestructuring with the official 2025 mapping — SKIPPED: ${dir ?? 'the official lists folder'} has no mapping_2025.csv (set VN_UNITS_DIR)`, () => {
   const figures: Record<string, Map<string, number>> = {};
   let grantees: Record<string, TestPrincipal>;
 
