@@ -30,6 +30,8 @@ import { TeamResolver } from './teams/team.resolver';
 import { TeamAssignmentFieldsResolver, TeamFieldsResolver } from './teams/team.fields.resolver';
 import { UnitTeamFieldsResolver } from './teams/unit-team.fields.resolver';
 import './teams/team.node';
+import { RestructureResolver } from './units/restructure.resolver';
+import { UnitLineageFieldsResolver } from './units/lineage.fields.resolver';
 
 /** Every resolver class of the API; a feature adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -39,6 +41,7 @@ export const resolvers: NonEmptyArray<Function> = [
   CampaignResolver, CampaignFieldsResolver, QuotaResolver, UnitQuotaFieldsResolver,
   ProgressResolver, UnitProgressFieldsResolver, UnitCampaignProgressFieldsResolver, CampaignRankingFieldsResolver,
   TeamResolver, TeamFieldsResolver, TeamAssignmentFieldsResolver, UnitTeamFieldsResolver,
+  RestructureResolver, UnitLineageFieldsResolver,
 ];
 
 export async function createSchema(): Promise<GraphQLSchema> {

@@ -83,7 +83,7 @@ export async function rollupWindows(em: EntityManager, keys: readonly WindowKey[
   return out;
 }
 
-/** Units at the metric's reporting level under each unit (itself included) that exist on `day`. */
+/** Units at the metric's reporting level under each unit (itself included) on `day`: in the tree in force that day and existing that day. */
 export async function reportingUnitCounts(
   em: EntityManager,
   keys: readonly { unitId: number; path: string; metric: string; day: string }[],
@@ -92,12 +92,13 @@ export async function reportingUnitCounts(
   if (keys.length === 0) return [];
   const rows: { i: number; n: number }[] = await em.execute(
     `select k.i, count(u.id)::int as n
-       from jsonb_to_recordset(?::jsonb) as k(i int, path ltree, metric text, day date)
+       from jsonb_to_recordset(?::jsonb) as k(i int, unit_id int, path ltree, metric text, day date)
        join metric m on m.code = k.metric
-       join admin_unit u on u.path <@ k.path and u.level = m.reporting_level and u.valid_from <= k.day and (u.valid_to is null or u.valid_to >= k.day)
+       join unit_membership tm on tm.path <@ unit_path_on(k.unit_id, k.day) and tm.valid_from <= k.day and (tm.valid_to is null or tm.valid_to > k.day)
+       join admin_unit u on u.id = tm.unit_id and u.level = m.reporting_level and u.valid_from <= k.day and (u.valid_to is null or u.valid_to >= k.day)
       where ${scope.sql}
       group by k.i`,
-    [json(keys.map((k, i) => ({ i, path: k.path, metric: k.metric, day: k.day }))), ...scope.bindings],
+    [json(keys.map((k, i) => ({ i, unit_id: k.unitId, path: k.path, metric: k.metric, day: k.day }))), ...scope.bindings],
   );
   const out = keys.map(() => 0);
   for (const r of rows) out[r.i] = r.n;

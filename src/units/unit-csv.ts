@@ -24,7 +24,7 @@ export function kindFromType(type: string): string {
     .replace(/ (trực thuộc trung ương|thuộc tỉnh|thuộc thành phố trực thuộc trung ương|tại hải đảo)$/, '');
 }
 
-function kindFromName(name: string): string {
+export function kindFromName(name: string): string {
   const m = /^(Thành phố|Tỉnh|Huyện|Quận|Thị xã|Xã|Phường|Thị trấn|Đặc khu)(?=\s|$)/iu.exec(name);
   return m ? m[1].toLowerCase() : '';
 }

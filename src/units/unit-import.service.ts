@@ -9,6 +9,11 @@ import { parseUnitsCsv, type CsvUnit } from './unit-csv';
 import { existingByCodes, insertUnitsBulk, updateUnitsBulk, type ExistingUnit } from './unit-import.repo';
 import { lockTree, moveSubtree } from './unit-write.repo';
 import { unitsByIds } from './unit.repo';
+import { isUnderPath } from '../common/paths';
+import { todayInVietnam } from '../common/scalars';
+import type { UnitRow } from './unit.repo';
+import { unitsMissingFrom } from './restructure.repo';
+import { beginTreeWrite, closeAt } from './tree-write.repo';
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 const DEFAULT_VALID_FROM = '2000-01-01';
@@ -32,12 +37,16 @@ export interface ImportResult {
   /** How the file was read: 3 (province → district → commune) or 2 (province → commune; no row names a district). */
   levels: 2 | 3;
   moves: ImportMove[];
+  retired: number;
+  missing: string[];
 }
 
 export interface ImportOptions {
   dryRun: boolean;
   /** A real run that moves units (and their history) must say so; a dry run lists the moves either way. */
   allowMoves: boolean;
+  /** The list is complete: retire, from today, what it no longer holds in the caller's jurisdiction. */
+  retireMissing?: boolean;
 }
 
 /**
@@ -57,20 +66,42 @@ export async function importUnitsCsv(ctx: Context, csv: string, opts: ImportOpti
     const plan = planImport(ctx, units, existing, problems);
     problems.items.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
     problems.throwIfAny('Some rows cannot be imported; nothing was imported.');
-    const result: ImportResult = { created: plan.create.length, updated: plan.update.length, unchanged: plan.unchanged, dryRun: opts.dryRun, levels, moves: plan.moves };
+    const missing = opts.retireMissing ? await missingRoots(ctx, em, units) : [];
+    const result: ImportResult = {
+      created: plan.create.length, updated: plan.update.length, unchanged: plan.unchanged, dryRun: opts.dryRun, levels, moves: plan.moves,
+      retired: 0, missing: missing.map((u) => u.code).sort(),
+    };
     if (opts.dryRun) return result;
     if (plan.moves.length > 0 && !opts.allowMoves) throw refusedMoves(plan.moves);
     await applyPlan(em, plan);
+    if (missing.length > 0) result.retired = await retireFromToday(em, missing.map((u) => u.id));
     await audit(em, ctx, [{ action: 'unit.import', objectType: 'Unit', unitPath: null, after: result }]);
     return result;
   });
+}
+
+/**
+ * Units a complete list no longer holds, in the caller's jurisdiction: only the topmost of each missing subtree
+ * (retiring it ends its subtree too). Hamlets are never missing: the list has none.
+ */
+async function missingRoots(ctx: Context, em: EntityManager, units: CsvUnit[]): Promise<UnitRow[]> {
+  const rows = (await unitsMissingFrom(em, units.map((u) => u.code))).filter((u) => allowed(ctx, 'retire', 'Unit', { path: u.path }));
+  const roots: UnitRow[] = [];
+  for (const r of rows) if (!roots.some((root) => isUnderPath(r.path, root.path))) roots.push(r);
+  return roots;
+}
+
+/** Retires units from today (their last day is yesterday): they and their subtrees stop counting from today. */
+async function retireFromToday(em: EntityManager, ids: number[]): Promise<number> {
+  await beginTreeWrite(em);
+  return closeAt(em, ids, todayInVietnam());
 }
 
 function refusedMoves(moves: ImportMove[]): BadUserInputError {
   const problems = moves.map((m) => ({
     path: ['input', 'allowMoves'],
     row: m.row,
-    message: `Row ${m.row}: ${m.code} (${m.name}) would move from ${m.fromParentCode ?? 'the top level'} to ${m.toParentCode ?? 'the top level'}, with its subtree and history.`,
+    message: `Row ${m.row}: ${m.code} (${m.name}) would move from ${m.fromParentCode ?? 'the top level'} to ${m.toParentCode ?? 'the top level'} with its subtree, from today (figures before today stay where they were).`,
   }));
   return new BadUserInputError(
     `The list moves ${moves.length} existing unit(s) to another parent; nothing was imported. Check them with dryRun, then pass allowMoves: true if they are meant.`,

@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
 import { can, canOnObject } from '../auth/permissions';
+import { DateScalar } from '../common/scalars';
 import { Unit, UnitConnection } from './unit.types';
 import {
   CreateUnitInput, ImportUnitsInput, ImportUnitsPayload, MoveUnitInput, MoveUnitPayload, RetireUnitInput, RetireUnitPayload,
@@ -9,18 +10,24 @@ import {
 import * as units from './unit.service';
 import { importUnitsCsv } from './unit-import.service';
 
+const ASOF = 'Read the unit in the tree in force on this day (default: the current tree, today).';
+
 @Resolver(() => Unit)
 export class UnitResolver {
   @Authorized(canOnObject('read', 'Unit'))
-  @Query(() => Unit, { description: 'A unit by id. Units outside your jurisdiction answer NOT_FOUND.' })
-  unit(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Unit> {
-    return units.getUnit(ctx, id);
+  @Query(() => Unit, {
+    description:
+      'A unit by id. Units outside your jurisdiction answer NOT_FOUND. With `asOf`: the unit as it stood that day (name, parent, ancestors, ' +
+      'children and figures of the tree in force that day); NOT_FOUND when it did not exist that day.',
+  })
+  unit(@Ctx() ctx: Context, @Arg('id', () => ID) id: string, @Arg('asOf', () => DateScalar, { nullable: true, description: ASOF }) asOf: string | null): Promise<Unit> {
+    return units.getUnit(ctx, id, asOf ?? null);
   }
 
   @Authorized(canOnObject('read', 'Unit'))
-  @Query(() => Unit, { description: 'A unit by its official code (e.g. "49" for Quảng Nam, "20974" for xã Tam Tiến).' })
-  unitByCode(@Ctx() ctx: Context, @Arg('code') code: string): Promise<Unit> {
-    return units.getUnitByCode(ctx, code);
+  @Query(() => Unit, { description: 'A unit by its official code (e.g. "49" for Quảng Nam, "20974" for xã Tam Tiến). `asOf` as for `unit`.' })
+  unitByCode(@Ctx() ctx: Context, @Arg('code') code: string, @Arg('asOf', () => DateScalar, { nullable: true, description: ASOF }) asOf: string | null): Promise<Unit> {
+    return units.getUnitByCode(ctx, code, asOf ?? null);
   }
 
   @Authorized(can('read', 'Unit'))
@@ -58,6 +65,6 @@ export class UnitResolver {
     description: 'Import the GSO unit list (CSV). Atomic and idempotent: malformed rows are all reported with their row numbers and nothing is written.',
   })
   importUnits(@Ctx() ctx: Context, @Arg('input') input: ImportUnitsInput): Promise<ImportUnitsPayload> {
-    return importUnitsCsv(ctx, input.csv, { dryRun: input.dryRun ?? false, allowMoves: input.allowMoves ?? false });
+    return importUnitsCsv(ctx, input.csv, { dryRun: input.dryRun ?? false, allowMoves: input.allowMoves ?? false, retireMissing: input.retireMissing ?? false });
   }
 }

@@ -8,6 +8,8 @@ import { requiredText } from '../common/text';
 import { todayInVietnam } from '../common/scalars';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lockedForUpdate, writeTransaction } from '../common/transaction';
+import { addDays } from '../common/dates';
+import { checkEffectiveDate, refuseEarlierThanRecorded } from './tree-rules';
 import { audit } from '../audit/audit';
 import { ALLOWED_PARENT_LEVELS, UnitLevel } from './unit-level';
 import * as repo from './unit.repo';
@@ -25,16 +27,17 @@ export async function findUnitRow(ctx: Context, id: number, em = ctx.em): Promis
   return row ?? null;
 }
 
-export async function getUnit(ctx: Context, globalId: string): Promise<Unit> {
+/** A unit by id, as it stood on `asOf` (NOT_FOUND when it did not exist that day), or in the current tree. */
+export async function getUnit(ctx: Context, globalId: string, asOf: string | null = null): Promise<Unit> {
   const id = localIdOf('Unit', globalId);
-  const row = id === null ? null : await findUnitRow(ctx, id);
-  if (!row) throw new NotFoundError('Unit', globalId);
+  const row = id === null ? null : (await repo.unitsByIdsOn(ctx.em, [id], readScope(ctx), asOf))[0];
+  if (!row) throw new NotFoundError(asOf ? `Unit on ${asOf}` : 'Unit', globalId);
   return Unit.from(row);
 }
 
-export async function getUnitByCode(ctx: Context, code: string): Promise<Unit> {
-  const [row] = await repo.unitsByCodes(ctx.em, [code.trim()], readScope(ctx));
-  if (!row) throw new NotFoundError('Unit with code', code);
+export async function getUnitByCode(ctx: Context, code: string, asOf: string | null = null): Promise<Unit> {
+  const [row] = await repo.unitsByCodes(ctx.em, [code.trim()], readScope(ctx), asOf);
+  if (!row) throw new NotFoundError(asOf ? `Unit on ${asOf} with code` : 'Unit with code', code);
   return Unit.from(row);
 }
 
@@ -51,6 +54,7 @@ export async function listUnits(ctx: Context, args: UnitsArgs) {
     parentId,
     search: args.search ? args.search.normalize('NFC').trim() : null,
     includeRetired: args.includeRetired ?? false,
+    asOf: args.asOf ?? null,
   };
   const s = readScope(ctx);
   const rows = await repo.listUnits(ctx.em, filter, page, s);
@@ -58,7 +62,7 @@ export async function listUnits(ctx: Context, args: UnitsArgs) {
 }
 
 /** Loads a unit named in a mutation: invisible → NOT_FOUND naming the field. */
-async function visibleUnit(ctx: Context, globalId: string, field: string, em = ctx.em): Promise<repo.UnitRow> {
+export async function visibleUnit(ctx: Context, globalId: string, field: string, em = ctx.em): Promise<repo.UnitRow> {
   const id = localIdOf('Unit', globalId);
   const row = id === null ? null : await findUnitRow(ctx, id, em);
   if (!row) throw new NotFoundError(`Unit (${field})`, globalId);
@@ -72,7 +76,7 @@ async function lockedUnit(ctx: Context, em: EntityManager, globalId: string, fie
   return lockedForUpdate(em, repo.UNIT_ROWS, id, readScope(ctx));
 }
 
-function checkPlacement(problems: ProblemList, level: UnitLevel, parent: repo.UnitRow | null, path: string[]): void {
+export function checkPlacement(problems: ProblemList, level: UnitLevel, parent: repo.UnitRow | null, path: (string | number)[]): void {
   const allowed = ALLOWED_PARENT_LEVELS[level];
   if (!allowed.includes(parent ? parent.level : null)) {
     const where = parent ? `under a ${parent.level}` : 'at the top level';
@@ -144,9 +148,11 @@ export async function moveUnit(ctx: Context, input: MoveUnitInput): Promise<{ un
     }
     checkPlacement(problems, unit.level, newParent, ['input', 'newParentId']);
     if (newParent.validTo) problems.add(['input', 'newParentId'], 'The new parent is retired.');
+    const day = checkEffectiveDate(problems, ['input', 'effectiveDate'], input.effectiveDate ?? todayInVietnam(), [unit, newParent]);
     problems.throwIfAny();
     if (unit.parentId === newParent.id) return { unit: Unit.from(unit), movedUnits: 0 };
-    const { row, moved } = await moveSubtree(em, unit, newParent);
+    await refuseEarlierThanRecorded(em, [unit.id], [newParent.id], day, ['input', 'effectiveDate']);
+    const { row, moved } = await moveSubtree(em, unit, newParent, day);
     await audit(em, ctx, [
       { action: 'unit.move', objectType: 'Unit', objectId: unit.id, unitPath: row.path, before: { parentId: unit.parentId, path: unit.path }, after: { parentId: newParent.id, path: row.path, movedUnits: moved } },
     ]);
@@ -159,9 +165,11 @@ export async function retireUnit(ctx: Context, input: RetireUnitInput): Promise<
     await lockTree(em);
     const unit = await lockedUnit(ctx, em, input.id, 'id');
     ensureCan(ctx, 'retire', 'Unit', { path: unit.path }, 'You may only retire units strictly below your own unit.');
-    const validTo = input.validTo ?? todayInVietnam();
+    const validTo = input.validTo ?? addDays(todayInVietnam(), -1);
     if (unit.validTo) throw new ConflictError(`Unit ${unit.code} was already retired on ${unit.validTo}.`);
     if (validTo < unit.validFrom) throw BadUserInputError.field(['input', 'validTo'], `validTo must not be before the unit's validFrom (${unit.validFrom}).`);
+    if (validTo >= todayInVietnam()) throw BadUserInputError.field(['input', 'validTo'], `validTo is the unit's last day and must be before today (${todayInVietnam()}); retirements are never dated in the future.`);
+    await refuseEarlierThanRecorded(em, [unit.id], [], addDays(validTo, 1), ['input', 'validTo']);
     const active = await activeChildCount(em, unit.id);
     if (active > 0 && !input.cascade) {
       throw new ConflictError(`Unit ${unit.code} still has ${active} active child unit(s); retire them first or pass cascade: true.`, { activeChildren: active });
