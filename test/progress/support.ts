@@ -40,8 +40,9 @@ export async function progressTables(t: TestApp): Promise<string> {
 }
 
 /**
- * The truth, recomputed from progress_report alone with plain SQL: for each unit, metric and day,
- * the sum over the reporting units beneath of their latest report on or before that day.
+ * The truth, recomputed from progress_report and the dated tree alone with plain SQL: for each unit, metric and
+ * day, the sum over the reporting units beneath it ON THAT DAY (unit_membership) of their latest report on or
+ * before that day. Without restructuring this is the current tree.
  */
 export async function recomputed(t: TestApp, days: string[]): Promise<Map<string, { value: number; reported: number }>> {
   const rows = await t.sql<{ unit_id: number; metric: string; day: string; value: string; reported: number }>(
@@ -50,8 +51,9 @@ export async function recomputed(t: TestApp, days: string[]): Promise<Map<string
        from admin_unit a
        cross join metric m
        cross join unnest($1::date[]) as d(day)
-       left join admin_unit r on r.path <@ a.path
-       left join lateral (select p.value from progress_report p where p.unit_id = r.id and p.metric = m.code and p.as_of <= d.day
+       left join unit_membership r on r.valid_from <= d.day and (r.valid_to is null or r.valid_to > d.day)
+                                  and a.id = any(string_to_array(r.path::text, '.')::int[])
+       left join lateral (select p.value from progress_report p where p.unit_id = r.unit_id and p.metric = m.code and p.as_of <= d.day
                            order by p.as_of desc limit 1) l on true
       group by a.id, m.code, d.day`,
     [days],
