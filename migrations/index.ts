@@ -8,6 +8,7 @@ import { Migration20261123002000Progress } from './Migration20261123002000Progre
 import { Migration20261123003000Teams } from './Migration20261123003000Teams';
 import { Migration20261130000500DataVersion } from './Migration20261130000500DataVersion';
 import { Migration20261130001000ProgressWriter } from './Migration20261130001000ProgressWriter';
+import { Migration20261130004000AuditSubjects } from './Migration20261130004000AuditSubjects';
 
 /** Migrations in order. Append new ones here (npm run db:migration:create does it). Never edit a landed one. */
 export const migrationsList = [
@@ -21,4 +22,5 @@ export const migrationsList = [
   { name: 'Migration20261123003000Teams', class: Migration20261123003000Teams },
   { name: 'Migration20261130000500DataVersion', class: Migration20261130000500DataVersion },
   { name: 'Migration20261130001000ProgressWriter', class: Migration20261130001000ProgressWriter },
+  { name: 'Migration20261130004000AuditSubjects', class: Migration20261130004000AuditSubjects },
 ];

@@ -109,6 +109,22 @@ export class RefreshSession {
   lastRotatedAt?: Date | null;
 }
 
+/**
+ * A refresh token a session has rotated away from (its sha256): presenting one again is reuse of a token that was
+ * valid, and ends the session. Any other wrong secret is only refused.
+ */
+@Entity({ tableName: 'refresh_token_used' })
+export class RefreshTokenUsed {
+  @PrimaryKey({ columnType: 'text' })
+  tokenHash!: string;
+
+  @ManyToOne(() => RefreshSession, { deleteRule: 'cascade', index: 'refresh_token_used_session_id_index' })
+  session!: RefreshSession;
+
+  @Property({ columnType: 'timestamptz' })
+  usedAt: Date = new Date();
+}
+
 /** An integrator's key: `p06_<keyId>_<secret>`; only sha256(secret) is stored. */
 @Entity({ tableName: 'api_key' })
 export class ApiKey {

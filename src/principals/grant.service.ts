@@ -42,7 +42,7 @@ export async function grantRole(ctx: Context, input: GrantRoleInput): Promise<{ 
     if (await write.grantExists(em, g)) throw new ConflictError('The principal already holds this role there.');
     const id = await write.insertGrant(em, { ...g, grantedById: requirePrincipal(ctx).id });
     const [row] = await repo.grantsOfPrincipals(em, [target.id]).then((rows) => rows.filter((r) => r.id === id));
-    await audit(em, ctx, [{ action: 'grant.create', objectType: 'Grant', objectId: id, unitPath: unit?.path ?? null, after: { principalId: target.id, role: g.role, unitId: g.unitId, teamId: g.teamId } }]);
+    await audit(em, ctx, [{ action: 'grant.create', objectType: 'Grant', objectId: id, unitPath: unit?.path ?? null, aboutPrincipal: target.id, after: { principalId: target.id, role: g.role, unitId: g.unitId, teamId: g.teamId } }]);
     return { grant: GrantNode.from(row), principal: await reload(em, target.id) };
   });
 }
@@ -64,7 +64,7 @@ export async function revokeRole(ctx: Context, input: RevokeRoleInput): Promise<
     }
     await write.deleteGrant(em, grant.id);
     await audit(em, ctx, [
-      { action: 'grant.delete', objectType: 'Grant', objectId: grant.id, unitPath: grant.unitPath, before: { principalId: grant.principalId, role: grant.role, unitId: grant.unitId, teamId: grant.teamId } },
+      { action: 'grant.delete', objectType: 'Grant', objectId: grant.id, unitPath: grant.unitPath, aboutPrincipal: grant.principalId, before: { principalId: grant.principalId, role: grant.role, unitId: grant.unitId, teamId: grant.teamId } },
     ]);
     return { revokedGrantId: input.grantId, principal: await reload(em, target.id) };
   });

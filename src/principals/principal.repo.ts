@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 
 /** A principal row as reads return it, with the fields the Principal rules look at. */
@@ -28,7 +28,7 @@ const COLUMNS = `p.id, p.kind, p.username, p.display_name as "displayName", p.em
   p.home_unit_id as "homeUnitId", hu.path::text as "homePath", ${GRANT_PATHS}::text[] as "grantPaths", p.created_at as "createdAt"`;
 const FROM = `principal p left join admin_unit hu on hu.id = p.home_unit_id`;
 
-export async function principalsByIds(em: EntityManager, ids: readonly number[], scope: SqlCondition): Promise<PrincipalRow[]> {
+export async function principalsByIds(em: EntityManager, ids: readonly number[], scope: Scope): Promise<PrincipalRow[]> {
   if (ids.length === 0) return [];
   return em.execute(`select ${COLUMNS} from ${FROM} where p.id in (${ids.map(() => '?').join(',')}) and ${scope.sql}`, [...ids, ...scope.bindings]);
 }
@@ -40,7 +40,7 @@ export interface PrincipalFilter {
   role?: string | null;
 }
 
-function filterSql(f: PrincipalFilter, scope: SqlCondition): { where: string; bindings: unknown[] } {
+function filterSql(f: PrincipalFilter, scope: Scope): { where: string; bindings: unknown[] } {
   const parts = [scope.sql];
   const bindings: unknown[] = [...scope.bindings];
   if (f.search) {
@@ -58,12 +58,12 @@ function filterSql(f: PrincipalFilter, scope: SqlCondition): { where: string; bi
   return { where: parts.join(' and '), bindings };
 }
 
-export async function listPrincipals(em: EntityManager, f: PrincipalFilter, page: Page, scope: SqlCondition): Promise<PrincipalRow[]> {
+export async function listPrincipals(em: EntityManager, f: PrincipalFilter, page: Page, scope: Scope): Promise<PrincipalRow[]> {
   const { where, bindings } = filterSql(f, scope);
   return em.execute(`select ${COLUMNS} from ${FROM} where ${where} order by p.id limit ? offset ?`, [...bindings, page.limit + 1, page.offset]);
 }
 
-export async function countPrincipals(em: EntityManager, f: PrincipalFilter, scope: SqlCondition): Promise<number> {
+export async function countPrincipals(em: EntityManager, f: PrincipalFilter, scope: Scope): Promise<number> {
   const { where, bindings } = filterSql(f, scope);
   const [{ n }] = await em.execute<{ n: number }[]>(`select count(*)::int as n from ${FROM} where ${where}`, bindings);
   return n;
@@ -94,7 +94,7 @@ export async function grantsOfPrincipals(em: EntityManager, principalIds: readon
 }
 
 /** A grant whose principal is visible under `scope` (over alias p/hu), or null. */
-export async function grantById(em: EntityManager, id: number, scope: SqlCondition): Promise<GrantRow | null> {
+export async function grantById(em: EntityManager, id: number, scope: Scope): Promise<GrantRow | null> {
   const [row] = await em.execute<GrantRow[]>(
     `select ${GRANT_COLUMNS} from "grant" g left join admin_unit gu on gu.id = g.unit_id
        join ${FROM} on p.id = g.principal_id where g.id = ? and ${scope.sql}`,
@@ -124,7 +124,7 @@ export async function apiKeysOfPrincipals(em: EntityManager, principalIds: reado
   ]);
 }
 
-export async function apiKeyById(em: EntityManager, id: number, scope: SqlCondition): Promise<ApiKeyRow | null> {
+export async function apiKeyById(em: EntityManager, id: number, scope: Scope): Promise<ApiKeyRow | null> {
   const [row] = await em.execute<ApiKeyRow[]>(
     `select ${API_KEY_COLUMNS} from api_key k join ${FROM} on p.id = k.principal_id where k.id = ? and ${scope.sql}`,
     [id, ...scope.bindings],

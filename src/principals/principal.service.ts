@@ -1,12 +1,11 @@
 import type { Context } from '../context';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, ProblemList } from '../common/errors';
 import { localIdOf } from '../common/global-id';
-import { ensureCan, requirePrincipal, scope } from '../common/scoped';
+import { ensureCan, requirePrincipal, scope, unscoped } from '../common/scoped';
 import { toConnection, toPage } from '../common/pagination';
 import { requiredText, cleanText } from '../common/text';
 import { writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
-import { SQL_TRUE } from '../auth/ability-to-sql';
 import { PERMISSIONS, type Subject } from '../auth/permissions';
 import { checkNewPassword, hashPassword } from '../auth/passwords';
 import { revokeSessionsOf, setPasswordHash } from '../auth/session.repo';
@@ -48,10 +47,15 @@ export function refuseSelf(ctx: Context, target: { id: number }, what: string): 
   if (requirePrincipal(ctx).id === target.id) throw new ForbiddenError(`You cannot ${what} your own account; ask another administrator.`);
 }
 
+/** A principal's row after the caller was allowed to act on it, or the caller's own. */
+export async function reloadRow(em: Context['em'], id: number): Promise<repo.PrincipalRow | null> {
+  const [row] = await repo.principalsByIds(em, [id], unscoped('reload after the caller was allowed to act on this principal, or the caller itself'));
+  return row ?? null;
+}
+
 /** Reloads a principal after a change (the caller has just been allowed to act on it). */
 export async function reload(em: Context['em'], id: number): Promise<PrincipalNode> {
-  const [row] = await repo.principalsByIds(em, [id], SQL_TRUE);
-  return PrincipalNode.from(row);
+  return PrincipalNode.from((await reloadRow(em, id))!);
 }
 
 export async function me(ctx: Context): Promise<Me> {

@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Context } from '../context';
-import type { SqlCondition } from '../auth/ability-to-sql';
-import { scope } from '../common/scoped';
+import { allOf, scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import { todayInVietnam } from '../common/scalars';
 import { campaignReadScope } from '../campaigns/campaign.service';
@@ -9,16 +8,14 @@ import { unitColumns } from '../units/unit.service';
 import type { UnitLevel } from '../units/unit-level';
 import * as repo from './campaign-progress.repo';
 
-const and = (...conds: SqlCondition[]): SqlCondition => ({ sql: conds.map((c) => `(${c.sql})`).join(' and '), bindings: conds.flatMap((c) => c.bindings) });
-
 /**
  * Per-request loaders of campaign figures. A unit's campaign figures need its Progress and its Quota to be in
  * the caller's jurisdiction (alias u), and the campaign to be visible; lists of units also need the Unit itself.
  * One statement per field and depth: every load of a field is keyed so that one batch answers it.
  */
 export function createCampaignProgressLoaders(ctx: Context) {
-  const figureScope = () => and(scope(ctx, 'read', 'Progress', { path: 'u.path' }), scope(ctx, 'read', 'Quota', { path: 'u.path' }));
-  const listScope = () => and(scope(ctx, 'read', 'Unit', unitColumns), figureScope());
+  const figureScope = () => allOf(scope(ctx, 'read', 'Progress', { path: 'u.path' }), scope(ctx, 'read', 'Quota', { path: 'u.path' }));
+  const listScope = () => allOf(scope(ctx, 'read', 'Unit', unitColumns), figureScope());
   const memo = new Map<string, unknown>();
   const once = <V>(key: string, make: () => V): V => {
     if (!memo.has(key)) memo.set(key, make());

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import type { MetricRow } from '../metrics/metric.types';
 import type { CountingMode } from '../campaigns/campaign-enums';
@@ -107,8 +107,8 @@ export async function unitCampaignFigures(
   em: EntityManager,
   keys: readonly UnitCampaignKey[],
   today: string,
-  figureScope: SqlCondition,
-  campaignScope: SqlCondition,
+  figureScope: Scope,
+  campaignScope: Scope,
 ): Promise<(FigureRow & { i: number; metricRow: MetricRow })[]> {
   if (keys.length === 0) return [];
   const rows: (FigureRow & { i: number } & MetricRow)[] = await em.execute(
@@ -180,8 +180,8 @@ export async function rankedChildrenPages(
   descending: boolean,
   page: Page,
   today: string,
-  unitScope: SqlCondition,
-  campaignScope: SqlCondition,
+  unitScope: Scope,
+  campaignScope: Scope,
 ): Promise<StandingRow[]> {
   if (parentIds.length === 0) return [];
   const col = ORDER_COLUMN[by];
@@ -211,8 +211,8 @@ export async function rankedChildrenCounts(
   parentIds: readonly number[],
   campaignId: number,
   metric: string,
-  unitScope: SqlCondition,
-  campaignScope: SqlCondition,
+  unitScope: Scope,
+  campaignScope: Scope,
 ): Promise<Map<number, number>> {
   if (parentIds.length === 0) return new Map();
   const rows: { parentId: number; n: number }[] = await em.execute(
@@ -234,8 +234,8 @@ export async function rankingPages(
   level: UnitLevel,
   page: Page,
   today: string,
-  unitScope: SqlCondition,
-  campaignScope: SqlCondition,
+  unitScope: Scope,
+  campaignScope: Scope,
 ): Promise<(StandingRow & { campaignId: number })[]> {
   if (campaignIds.length === 0) return [];
   const rows: Record<string, unknown>[] = await em.execute(
@@ -263,8 +263,8 @@ export async function rankingCounts(
   campaignIds: readonly number[],
   metric: string,
   level: UnitLevel,
-  unitScope: SqlCondition,
-  campaignScope: SqlCondition,
+  unitScope: Scope,
+  campaignScope: Scope,
 ): Promise<Map<number, number>> {
   if (campaignIds.length === 0) return new Map();
   const rows: { campaignId: number; n: number }[] = await em.execute(

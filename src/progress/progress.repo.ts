@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import type { HistoryRow, ReportRow } from './progress.types';
 
@@ -18,7 +18,7 @@ const REPORT_COLUMNS = `r.id::text as id, r.unit_id as "unitId", u.code as "unit
 export async function reportsByKeys(
   em: EntityManager,
   keys: readonly { unitId: number; metric: string; asOf: string }[],
-  scope: SqlCondition,
+  scope: Scope,
 ): Promise<ReportRow[]> {
   if (keys.length === 0) return [];
   return em.execute(
@@ -32,7 +32,7 @@ export async function reportsByKeys(
   );
 }
 
-export async function reportsByIds(em: EntityManager, ids: readonly number[], scope: SqlCondition): Promise<ReportRow[]> {
+export async function reportsByIds(em: EntityManager, ids: readonly number[], scope: Scope): Promise<ReportRow[]> {
   if (ids.length === 0) return [];
   return em.execute(
     `select ${REPORT_COLUMNS} from progress_report r join admin_unit u on u.id = r.unit_id
@@ -61,7 +61,7 @@ export interface WindowSum {
  * With `from` null it is the unit's figure as of `to`; with a start day it is what was gained since then
  * (campaigns counting "since the start"). Windows reaching today or later read rollup_total (one row).
  */
-export async function rollupWindows(em: EntityManager, keys: readonly WindowKey[], today: string, scope: SqlCondition): Promise<(WindowSum | null)[]> {
+export async function rollupWindows(em: EntityManager, keys: readonly WindowKey[], today: string, scope: Scope): Promise<(WindowSum | null)[]> {
   if (keys.length === 0) return [];
   const rows: { i: number; value: number; reporters: number; lastReportAt: string | null }[] = await em.execute(
     `select k.i, coalesce(t.value, h.value, 0)::float8 as value, coalesce(t.reporters, h.reporters, 0)::int as reporters,
@@ -87,7 +87,7 @@ export async function rollupWindows(em: EntityManager, keys: readonly WindowKey[
 export async function reportingUnitCounts(
   em: EntityManager,
   keys: readonly { unitId: number; path: string; metric: string; day: string }[],
-  scope: SqlCondition,
+  scope: Scope,
 ): Promise<number[]> {
   if (keys.length === 0) return [];
   const rows: { i: number; n: number }[] = await em.execute(
@@ -108,7 +108,7 @@ export async function reportingUnitCounts(
 export async function rollupSeries(
   em: EntityManager,
   keys: readonly { unitId: number; metric: string; from: string; to: string }[],
-  scope: SqlCondition,
+  scope: Scope,
 ): Promise<{ i: number; date: string; value: number }[]> {
   if (keys.length === 0) return [];
   return em.execute(
@@ -130,7 +130,7 @@ export async function rollupSeries(
 export async function reasonFigures(
   em: EntityManager,
   keys: readonly { unitId: number; day: string }[],
-  scope: SqlCondition,
+  scope: Scope,
 ): Promise<{ i: number; metric: string; value: number }[]> {
   if (keys.length === 0) return [];
   return em.execute(
@@ -156,7 +156,7 @@ export async function historyPages(
   unitIds: readonly number[],
   metric: string | null,
   page: Page,
-  scope: SqlCondition,
+  scope: Scope,
 ): Promise<(HistoryRow & { unitId: number })[]> {
   if (unitIds.length === 0) return [];
   return em.execute(
@@ -169,7 +169,7 @@ export async function historyPages(
   );
 }
 
-export async function historyCounts(em: EntityManager, unitIds: readonly number[], metric: string | null, scope: SqlCondition): Promise<Map<number, number>> {
+export async function historyCounts(em: EntityManager, unitIds: readonly number[], metric: string | null, scope: Scope): Promise<Map<number, number>> {
   if (unitIds.length === 0) return new Map();
   const rows: { unitId: number; n: number }[] = await em.execute(
     `select h.unit_id as "unitId", count(*)::int as n from progress_history h join admin_unit u on u.id = h.unit_id
@@ -180,7 +180,7 @@ export async function historyCounts(em: EntityManager, unitIds: readonly number[
   return new Map(rows.map((r) => [r.unitId, r.n]));
 }
 
-export async function historyByIds(em: EntityManager, ids: readonly number[], scope: SqlCondition): Promise<HistoryRow[]> {
+export async function historyByIds(em: EntityManager, ids: readonly number[], scope: Scope): Promise<HistoryRow[]> {
   if (ids.length === 0) return [];
   return em.execute(
     `select ${HISTORY_COLUMNS} from progress_history h join admin_unit u on u.id = h.unit_id

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import type { UnitLevel } from '../units/unit-level';
 
@@ -67,8 +67,8 @@ export async function quotasOfUnits(
   campaignId: number,
   metric: string,
   unitIds: readonly number[],
-  quotaScope: SqlCondition,
-  campaignScope: SqlCondition,
+  quotaScope: Scope,
+  campaignScope: Scope,
   detail: QuotaDetail = FULL,
 ): Promise<QuotaRow[]> {
   if (unitIds.length === 0) return [];
@@ -81,7 +81,7 @@ export async function quotasOfUnits(
   return rows;
 }
 
-export async function quotasByIds(em: EntityManager, ids: readonly number[], quotaScope: SqlCondition, campaignScope: SqlCondition): Promise<QuotaRow[]> {
+export async function quotasByIds(em: EntityManager, ids: readonly number[], quotaScope: Scope, campaignScope: Scope): Promise<QuotaRow[]> {
   if (ids.length === 0) return [];
   const rows: QuotaRow[] = await em.execute(`${quotaSelect(FULL)} where q.id in (${list(ids.length)}) and ${quotaScope.sql} and ${campaignScope.sql}`, [
     ...ids,
@@ -104,8 +104,8 @@ export async function historyPages(
   metric: string,
   unitIds: readonly number[],
   page: Page,
-  quotaScope: SqlCondition,
-  campaignScope: SqlCondition,
+  quotaScope: Scope,
+  campaignScope: Scope,
 ): Promise<QuotaChangeRow[]> {
   if (unitIds.length === 0) return [];
   return em.execute(
@@ -125,8 +125,8 @@ export async function historyCounts(
   campaignId: number,
   metric: string,
   unitIds: readonly number[],
-  quotaScope: SqlCondition,
-  campaignScope: SqlCondition,
+  quotaScope: Scope,
+  campaignScope: Scope,
 ): Promise<Map<number, number>> {
   if (unitIds.length === 0) return new Map();
   const rows: { unitId: number; n: number }[] = await em.execute(

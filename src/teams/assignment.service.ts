@@ -1,9 +1,8 @@
 import { isUnderPath } from '../common/paths';
 import type { Context } from '../context';
-import { SQL_TRUE } from '../auth/ability-to-sql';
 import { BadUserInputError, ConflictError, NotFoundError, ProblemList } from '../common/errors';
 import { localIdOf } from '../common/global-id';
-import { ensureCan, scope } from '../common/scoped';
+import { ensureCan, scope, unscoped } from '../common/scoped';
 import { cleanText, requiredText } from '../common/text';
 import { writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
@@ -43,7 +42,7 @@ function checkDates(problems: ProblemList, campaign: CampaignRow, startDate: str
 }
 
 async function checkExpectedResults(ctx: Context, problems: ProblemList, campaignId: number, input: ExpectedResultInput[]): Promise<repo.ExpectedResult[]> {
-  const metrics = new Set((await metricsOfCampaigns(ctx.em, [campaignId], SQL_TRUE)).map((m) => m.code));
+  const metrics = new Set((await metricsOfCampaigns(ctx.em, [campaignId], unscoped('metrics of a campaign the caller has just been shown'))).map((m) => m.code));
   const seen = new Set<string>();
   if (input.length > 50) problems.add(['input', 'expectedResults'], 'At most 50 expected results.');
   return input.map((e, i) => {
@@ -99,7 +98,7 @@ export async function assignTeam(ctx: Context, input: AssignTeamInput): Promise<
     if (!(await lockTeam(em, team.id, 'share'))?.active) throw DISBANDED();
     const locked = await lockCampaign(em, campaign.id, 'share');
     if (!locked || locked.status === CampaignStatus.CLOSED) throw CLOSED();
-    const [m] = await repo.membersByIds(em, [responsibleMemberId], SQL_TRUE);
+    const [m] = await repo.membersByIds(em, [responsibleMemberId], unscoped('re-check inside the write of a member already checked visible'));
     if (!m || m.removedAt) throw new ConflictError('The responsible member has just left the team.');
     const created = await insertAssignments(em, {
       teamId: team.id, campaignId: campaign.id, hamletIds, task, responsibleMemberId, startDate: input.startDate, dueDate: input.dueDate, expectedResults,
@@ -122,15 +121,15 @@ async function openAssignment(ctx: Context, globalId: string): Promise<{ row: re
   if (row.status === AssignmentStatus.DONE || row.status === AssignmentStatus.CANCELLED) {
     throw new ConflictError(`The assignment is ${row.status} and can no longer change.`, { status: row.status });
   }
-  const [campaign] = await campaignsByIds(ctx.em, [row.campaignId], SQL_TRUE);
+  const [campaign] = await campaignsByIds(ctx.em, [row.campaignId], unscoped('status of the campaign of an assignment the caller manages; not returned'));
   if (campaign.status === CampaignStatus.CLOSED) throw CLOSED();
-  const [team] = await repo.teamsByIds(ctx.em, [row.teamId], SQL_TRUE);
+  const [team] = await repo.teamsByIds(ctx.em, [row.teamId], unscoped('the team of an assignment the caller manages'));
   return { row, campaign, team };
 }
 
 async function saveAssignment(ctx: Context, row: repo.AssignmentRow, campaign: CampaignRow, fields: AssignmentFields, action: string): Promise<TeamAssignmentType> {
   const after = await writeTransaction(ctx, async (em) => {
-    const [current] = await repo.assignmentsByIds(em, [row.id], SQL_TRUE, 'for update of a');
+    const [current] = await repo.assignmentsByIds(em, [row.id], unscoped('lock inside a write: the caller was allowed to act on this assignment'), 'for update of a');
     if (current.status !== row.status && (current.status === AssignmentStatus.DONE || current.status === AssignmentStatus.CANCELLED)) {
       throw new ConflictError(`The assignment is ${current.status} and can no longer change.`, { status: current.status });
     }

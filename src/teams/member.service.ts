@@ -1,7 +1,8 @@
 import type { Context } from '../context';
 import { ConflictError, NotFoundError, ProblemList } from '../common/errors';
 import { localIdOf } from '../common/global-id';
-import { ensureCan } from '../common/scoped';
+import { ensureCan, requirePrincipal } from '../common/scoped';
+import { findPrincipalRow, reloadRow } from '../principals/principal.service';
 import { cleanText, requiredText } from '../common/text';
 import { writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
@@ -26,14 +27,18 @@ function checkPhone(problems: ProblemList, value: string | null): string | null 
   return phone;
 }
 
+/**
+ * The account to link: one the caller may read (principals rules), or the caller itself. Any other answers like
+ * a missing one (NOT_FOUND), so linking cannot be used to learn who exists or is active; a readable but disabled
+ * account is a bad input.
+ */
 async function checkPrincipal(ctx: Context, problems: ProblemList, globalId: string | null | undefined): Promise<number | null> {
   if (globalId == null) return null;
   const id = localIdOf('Principal', globalId);
-  if (id === null || !(await repo.activePrincipalIds(ctx.em, [id])).has(id)) {
-    problems.add(['input', 'principalId'], 'principalId does not name an active account.');
-    return null;
-  }
-  return id;
+  const row = id === null ? null : id === requirePrincipal(ctx).id ? await reloadRow(ctx.em, id) : await findPrincipalRow(ctx, id);
+  if (!row) throw new NotFoundError('Principal (principalId)', globalId);
+  if (row.status !== 'ACTIVE') problems.add(['input', 'principalId'], 'principalId names a disabled account.');
+  return row.id;
 }
 
 function optionalText(problems: ProblemList, path: string[], value: string | null | undefined, fallback: string): string {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
 import { BadUserInputError, ProblemList } from '../common/errors';
-import { allowed } from '../common/scoped';
+import { allowed, unscoped } from '../common/scoped';
 import { writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
 import { LEVEL_ORDER } from './unit-level';
@@ -9,7 +9,6 @@ import { parseUnitsCsv, type CsvUnit } from './unit-csv';
 import { existingByCodes, insertUnitsBulk, lockUnitImports, updateUnitsBulk, type ExistingUnit } from './unit-import.repo';
 import { moveSubtree } from './unit-write.repo';
 import { unitsByIds } from './unit.repo';
-import { SQL_TRUE } from '../auth/ability-to-sql';
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 const DEFAULT_VALID_FROM = '2000-01-01';
@@ -86,7 +85,7 @@ async function applyPlan(em: EntityManager, plan: Plan): Promise<void> {
   // One move at a time, re-reading paths: an earlier move may have rewritten a later unit's path.
   for (const { unit } of reparented) {
     const [unitId, parentId] = [after.get(unit.code)!.id, after.get(unit.parentCode!)!.id];
-    const rows = new Map((await unitsByIds(em, [unitId, parentId], SQL_TRUE)).map((r) => [r.id, r]));
+    const rows = new Map((await unitsByIds(em, [unitId, parentId], unscoped('units of an import already checked against the import jurisdiction'))).map((r) => [r.id, r]));
     await moveSubtree(em, rows.get(unitId)!, rows.get(parentId)!);
   }
 }

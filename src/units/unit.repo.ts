@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import { UnitLevel } from './unit-level';
 
@@ -22,7 +22,7 @@ export const UNIT_COLUMNS = `u.id, u.code, u.name, u.kind, u.level, u.parent_id 
   to_char(u.valid_to, 'YYYY-MM-DD') as "validTo"`;
 
 /** Every read below takes the caller's jurisdiction as a SQL condition over alias `u`. */
-export async function unitsByIds(em: EntityManager, ids: readonly number[], scope: SqlCondition): Promise<UnitRow[]> {
+export async function unitsByIds(em: EntityManager, ids: readonly number[], scope: Scope): Promise<UnitRow[]> {
   if (ids.length === 0) return [];
   return em.execute(`select ${UNIT_COLUMNS} from admin_unit u where u.id in (${ids.map(() => '?').join(',')}) and ${scope.sql}`, [
     ...ids,
@@ -30,7 +30,7 @@ export async function unitsByIds(em: EntityManager, ids: readonly number[], scop
   ]);
 }
 
-export async function unitsByCodes(em: EntityManager, codes: readonly string[], scope: SqlCondition): Promise<UnitRow[]> {
+export async function unitsByCodes(em: EntityManager, codes: readonly string[], scope: Scope): Promise<UnitRow[]> {
   if (codes.length === 0) return [];
   return em.execute(
     `select ${UNIT_COLUMNS} from admin_unit u where u.code in (${codes.map(() => '?').join(',')}) and ${scope.sql}`,
@@ -52,7 +52,7 @@ export interface UnitFilter {
   includeRetired?: boolean;
 }
 
-function filterSql(f: UnitFilter, scope: SqlCondition): { where: string; bindings: unknown[] } {
+function filterSql(f: UnitFilter, scope: Scope): { where: string; bindings: unknown[] } {
   const parts: string[] = [scope.sql];
   const bindings: unknown[] = [...scope.bindings];
   if (f.level) {
@@ -71,7 +71,7 @@ function filterSql(f: UnitFilter, scope: SqlCondition): { where: string; binding
   return { where: parts.join(' and '), bindings };
 }
 
-export async function listUnits(em: EntityManager, f: UnitFilter, page: Page, scope: SqlCondition): Promise<UnitRow[]> {
+export async function listUnits(em: EntityManager, f: UnitFilter, page: Page, scope: Scope): Promise<UnitRow[]> {
   const { where, bindings } = filterSql(f, scope);
   return em.execute(`select ${UNIT_COLUMNS} from admin_unit u where ${where} order by u.code limit ? offset ?`, [
     ...bindings,
@@ -80,7 +80,7 @@ export async function listUnits(em: EntityManager, f: UnitFilter, page: Page, sc
   ]);
 }
 
-export async function countUnits(em: EntityManager, f: UnitFilter, scope: SqlCondition): Promise<number> {
+export async function countUnits(em: EntityManager, f: UnitFilter, scope: Scope): Promise<number> {
   const { where, bindings } = filterSql(f, scope);
   const [row] = await em.execute(`select count(*)::int as n from admin_unit u where ${where}`, bindings);
   return row.n;
@@ -93,7 +93,7 @@ export async function childrenPages(
   level: UnitLevel | null,
   page: Page,
   includeRetired: boolean,
-  scope: SqlCondition,
+  scope: Scope,
 ): Promise<UnitRow[]> {
   if (parentIds.length === 0) return [];
   return em.execute(
@@ -112,7 +112,7 @@ export async function childCounts(
   parentIds: readonly number[],
   level: UnitLevel | null,
   includeRetired: boolean,
-  scope: SqlCondition,
+  scope: Scope,
 ): Promise<Map<number, number>> {
   const rows: { parentId: number; n: number }[] = await em.execute(
     `select u.parent_id as "parentId", count(*)::int as n from admin_unit u
@@ -129,7 +129,7 @@ export async function descendantCounts(
   em: EntityManager,
   units: readonly { id: number; path: string }[],
   level: UnitLevel | null,
-  scope: SqlCondition,
+  scope: Scope,
 ): Promise<Map<number, number>> {
   const rows: { id: number; n: number }[] = await em.execute(
     `select r.id, count(u.id)::int as n

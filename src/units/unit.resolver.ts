@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { can } from '../auth/permissions';
+import { can, canOnObject } from '../auth/permissions';
 import { Unit, UnitConnection } from './unit.types';
 import {
   CreateUnitInput, ImportUnitsInput, ImportUnitsPayload, MoveUnitInput, MoveUnitPayload, RetireUnitInput, RetireUnitPayload,
@@ -11,13 +11,13 @@ import { importUnitsCsv } from './unit-import.service';
 
 @Resolver(() => Unit)
 export class UnitResolver {
-  @Authorized(can('read', 'Unit'))
+  @Authorized(canOnObject('read', 'Unit'))
   @Query(() => Unit, { description: 'A unit by id. Units outside your jurisdiction answer NOT_FOUND.' })
   unit(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Unit> {
     return units.getUnit(ctx, id);
   }
 
-  @Authorized(can('read', 'Unit'))
+  @Authorized(canOnObject('read', 'Unit'))
   @Query(() => Unit, { description: 'A unit by its official code (e.g. "49" for Quảng Nam, "20974" for xã Tam Tiến).' })
   unitByCode(@Ctx() ctx: Context, @Arg('code') code: string): Promise<Unit> {
     return units.getUnitByCode(ctx, code);
@@ -29,25 +29,25 @@ export class UnitResolver {
     return units.listUnits(ctx, args);
   }
 
-  @Authorized(can('create', 'Unit'))
+  @Authorized(canOnObject('create', 'Unit'))
   @Mutation(() => UnitPayload, { description: 'Create a unit strictly below your own unit (provinces: SYSTEM_ADMIN).' })
   async createUnit(@Ctx() ctx: Context, @Arg('input') input: CreateUnitInput): Promise<UnitPayload> {
     return { unit: await units.createUnit(ctx, input) };
   }
 
-  @Authorized(can('update', 'Unit'))
+  @Authorized(canOnObject('update', 'Unit'))
   @Mutation(() => UnitPayload, { description: 'Rename a unit, change its kind or eligible citizens.' })
   async updateUnit(@Ctx() ctx: Context, @Arg('input') input: UpdateUnitInput): Promise<UnitPayload> {
     return { unit: await units.updateUnit(ctx, input) };
   }
 
-  @Authorized(can('move', 'Unit'))
+  @Authorized(canOnObject('move', 'Unit'))
   @Mutation(() => MoveUnitPayload, { description: 'Re-parent a unit with its whole subtree.' })
   moveUnit(@Ctx() ctx: Context, @Arg('input') input: MoveUnitInput): Promise<MoveUnitPayload> {
     return units.moveUnit(ctx, input);
   }
 
-  @Authorized(can('retire', 'Unit'))
+  @Authorized(canOnObject('retire', 'Unit'))
   @Mutation(() => RetireUnitPayload, { description: 'Retire a unit; refused while active children remain unless cascade is true.' })
   retireUnit(@Ctx() ctx: Context, @Arg('input') input: RetireUnitInput): Promise<RetireUnitPayload> {
     return units.retireUnit(ctx, input);

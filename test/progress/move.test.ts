@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { gql, ok } from '../support/client';
 import { principalWith } from '../support/principals';
 import { unitsByIds } from '../../src/units/unit.repo';
-import { SQL_TRUE } from '../../src/auth/ability-to-sql';
+import { unscoped } from '../../src/common/scoped';
 import { todayInVietnam } from '../../src/common/scalars';
 import { moveRollups } from '../../src/progress/rollup-move.repo';
 import { gridTree, IMPORT, recomputed } from './support';
@@ -28,7 +28,7 @@ describe('moveRollups', () => {
     ok(await gql(t, IMPORT, { input: { rows } }, admin.token));
     const em = t.app.orm.em.fork() as EntityManager;
     await em.transactional(async (tx) => {
-      const [unit, parent] = await Promise.all([unitsByIds(tx as EntityManager, [ids.A1a], SQL_TRUE), unitsByIds(tx as EntityManager, [ids.B2], SQL_TRUE)]);
+      const [unit, parent] = await Promise.all([unitsByIds(tx as EntityManager, [ids.A1a], unscoped('test: arranging a move')), unitsByIds(tx as EntityManager, [ids.B2], unscoped('test: arranging a move'))]);
       // Same effect as unit-write.repo moveSubtree (which fails on the moved unit's own row: subpath(p, nlevel(p)) is an error).
       const newPath = `${parent[0].path}.${unit[0].id}`;
       await (tx as EntityManager).execute(

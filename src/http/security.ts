@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from 'helmet';
+import type { Config } from '../config';
+import { graphqlError } from './replies';
+
+/**
+ * Headers every response carries (helmet: no sniffing, no framing, no referrer, a CSP that allows
+ * nothing; HSTS in production), no caching of API answers unless a route says otherwise, and CORS
+ * for browser clients from the CORS_ORIGINS allow-list only.
+ */
+export async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
+  // Built once: @fastify/helmet would rebuild the middleware on every request.
+  const securityHeaders = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    strictTransportSecurity: config.env === 'production' ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('cache-control', 'no-store');
+    securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
+  });
+
+  // A request from an origin outside the allow-list is refused outright (403), preflight or not;
+  // requests without an Origin (servers, curl) pass.
+  const allowed = new Set(config.corsOrigins);
+  app.addHook('onRequest', (request, reply, done) => {
+    const origin = request.headers.origin;
+    if (origin === undefined || allowed.has(origin)) return done();
+    void reply.code(403).send(graphqlError(`Origin ${origin} is not allowed (CORS_ORIGINS).`, 'FORBIDDEN'));
+  });
+  await app.register(cors, {
+    origin: [...config.corsOrigins],
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['authorization', 'content-type', 'apollo-require-preflight', 'x-request-id'],
+    maxAge: 600,
+  });
+}
