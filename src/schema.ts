@@ -11,6 +11,7 @@ import { SessionResolver } from './auth/session.resolver';
 import { PrincipalResolver } from './principals/principal.resolver';
 import { GrantFieldsResolver, PrincipalFieldsResolver } from './principals/principal.fields.resolver';
 import { AuditResolver } from './audit/audit.resolver';
+import { PrincipalAdminResolver } from './principals/principal-admin.resolver';
 import './units/unit.node';
 import './principals/principal.node';
 import './audit/audit.node';
@@ -34,14 +35,14 @@ import './teams/team.node';
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: NonEmptyArray<Function> = [
   NodeResolver, UnitResolver, UnitFieldsResolver, MetricResolver,
-  SessionResolver, PrincipalResolver, PrincipalFieldsResolver, GrantFieldsResolver, AuditResolver,
+  SessionResolver, PrincipalResolver, PrincipalAdminResolver, PrincipalFieldsResolver, GrantFieldsResolver, AuditResolver,
   CampaignResolver, CampaignFieldsResolver, QuotaResolver, UnitQuotaFieldsResolver,
   ProgressResolver, UnitProgressFieldsResolver, UnitCampaignProgressFieldsResolver, CampaignRankingFieldsResolver,
   TeamResolver, TeamFieldsResolver, TeamAssignmentFieldsResolver, UnitTeamFieldsResolver,
 ];
 
 export async function createSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers,
     authChecker,
     globalMiddlewares: [RequireAuthentication],
@@ -51,6 +52,10 @@ export async function createSchema(): Promise<GraphQLSchema> {
     ],
     emitSchemaFile: false,
   });
+  // type-graphql has no option for the root types' descriptions; graphql-js reads them from the type objects.
+  schema.getQueryType()!.description = 'Reads. Everything is limited to your jurisdiction: objects outside it answer null with a NOT_FOUND error, lists leave them out.';
+  schema.getMutationType()!.description = 'Changes. Each takes one `input` and returns a payload with what changed; a refused change writes nothing.';
+  return schema;
 }
 
 export function printSortedSchema(schema: GraphQLSchema): string {

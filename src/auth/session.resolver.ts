@@ -11,12 +11,12 @@ export class SessionResolver {
       'Sign in with username and password. Wrong password and unknown user give the same UNAUTHENTICATED error; ' +
       'repeated failures slow down and then lock the username (and the client address) for 15 minutes: RATE_LIMITED with retryAfterSeconds.',
   })
-  login(@Ctx() ctx: Context, @Arg('input') input: LoginInput): Promise<SessionPayload> {
+  login(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see LoginInput.' }) input: LoginInput): Promise<SessionPayload> {
     return sessions.login(ctx, input);
   }
 
   @Mutation(() => SessionPayload, { description: 'Trade a refresh token for new tokens (the old refresh token stops working; reusing it ends the session).' })
-  refreshSession(@Ctx() ctx: Context, @Arg('input') input: RefreshSessionInput): Promise<SessionPayload> {
+  refreshSession(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see RefreshSessionInput.' }) input: RefreshSessionInput): Promise<SessionPayload> {
     return sessions.refreshSession(ctx, input);
   }
 
@@ -34,7 +34,7 @@ export class SessionResolver {
 
   @Authorized()
   @Mutation(() => ChangeMyPasswordPayload, { description: 'Change your password; your other sessions are signed out.' })
-  changeMyPassword(@Ctx() ctx: Context, @Arg('input') input: ChangeMyPasswordInput): Promise<ChangeMyPasswordPayload> {
+  changeMyPassword(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see ChangeMyPasswordInput.' }) input: ChangeMyPasswordInput): Promise<ChangeMyPasswordPayload> {
     return sessions.changeMyPassword(ctx, input);
   }
 }

@@ -17,7 +17,9 @@ import * as write from './principal-write.repo';
 import { Me, PrincipalNode } from './principal.types';
 import type { CreateServiceAccountInput, CreateUserInput, PrincipalIdInput, PrincipalsArgs, ResetPasswordInput } from './principal.inputs';
 
-const USERNAME_RE = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+export const USERNAME_RE = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+export const USERNAME_RULE = 'username must be 3–64 letters, digits, ".", "_" or "-", starting with a letter or digit.';
+export const EMAIL_RE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const readScope = (ctx: Context) => scope(ctx, 'read', 'Principal', repo.principalColumns);
 
 /** The attributes the Principal rules look at (ability.ts). */
@@ -76,7 +78,7 @@ export async function listPrincipals(ctx: Context, args: PrincipalsArgs) {
   return toConnection(rows.map(PrincipalNode.from), page, () => repo.countPrincipals(ctx.em, filter, s));
 }
 
-function optionalText(problems: ProblemList, path: string[], value: string | null | undefined, max: number): string | null {
+export function optionalText(problems: ProblemList, path: string[], value: string | null | undefined, max: number): string | null {
   if (value == null) return null;
   const v = cleanText(value);
   if (v.length > max) problems.add(path, `${path[path.length - 1]} must be at most ${max} characters.`);
@@ -88,10 +90,10 @@ export async function createUser(ctx: Context, input: CreateUserInput): Promise<
   ensureCan(ctx, 'create', 'Principal', { homePath: home.path, grantPaths: [] }, 'You may only create accounts at units inside your jurisdiction.');
   const problems = new ProblemList();
   const username = input.username.normalize('NFC').trim().toLowerCase();
-  if (!USERNAME_RE.test(username)) problems.add(['input', 'username'], 'username must be 3–64 letters, digits, ".", "_" or "-", starting with a letter or digit.');
+  if (!USERNAME_RE.test(username)) problems.add(['input', 'username'], USERNAME_RULE);
   const displayName = requiredText(problems, ['input', 'displayName'], input.displayName);
   const email = optionalText(problems, ['input', 'email'], input.email, 200);
-  if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) problems.add(['input', 'email'], 'email is not an e-mail address.');
+  if (email && !EMAIL_RE.test(email)) problems.add(['input', 'email'], 'email is not an e-mail address.');
   const phone = optionalText(problems, ['input', 'phone'], input.phone, 30);
   checkNewPassword(problems, ['input', 'password'], input.password);
   problems.throwIfAny();

@@ -57,9 +57,9 @@ export class CampaignMetricProgress {
     description: "CUMULATIVE: the rollup as of `asOf`; SINCE_START: that minus the rollup on the day before the campaign's start.",
   })
   value!: number;
-  @Field(() => Float, { nullable: true, description: 'value / target as a ratio (1.073 = 107.3%), never capped; null without a target.' })
+  @Field(() => Float, { nullable: true, description: 'Ratio value / target (1.073 = 107.3%), never capped; null without a target.' })
   rate!: number | null;
-  @Field(() => Int, { nullable: true, description: 'max(target − value, 0); null without a target.' })
+  @Field(() => Int, { nullable: true, description: 'What is left to reach the target, max(target − value, 0); null without a target.' })
   remaining!: number | null;
   @Field(() => Int, {
     nullable: true,
@@ -113,9 +113,9 @@ export class CampaignStanding {
   target!: number | null;
   @Field(() => Int, { description: 'The counted value (per the counting mode).' })
   value!: number;
-  @Field(() => Float, { nullable: true, description: 'value / target, never capped; null without a target.' })
+  @Field(() => Float, { nullable: true, description: 'Ratio value / target, never capped; null without a target.' })
   rate!: number | null;
-  @Field(() => Int, { nullable: true, description: 'max(target − value, 0); null without a target.' })
+  @Field(() => Int, { nullable: true, description: 'What is left to reach the target, max(target − value, 0); null without a target.' })
   remaining!: number | null;
   @Field(() => DateScalar, { nullable: true, description: 'First day the rate reached 1; null if not yet.' })
   completedOn!: string | null;

@@ -15,7 +15,7 @@ export class ProgressResolver {
       'negative values, activated > approved > collected, future days, days outside the unit\'s life, a unit not at the metric\'s reporting ' +
       'level, or a cumulative value below the previous report without a correctionReason.',
   })
-  reportProgress(@Ctx() ctx: Context, @Arg('input') input: ReportProgressInput): Promise<ReportProgressPayload> {
+  reportProgress(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see ReportProgressInput.' }) input: ReportProgressInput): Promise<ReportProgressPayload> {
     return reportProgress(ctx, input);
   }
 
@@ -25,7 +25,7 @@ export class ProgressResolver {
       'Import up to 10,000 report rows atomically (all or none). Every rejected row is reported with its 1-based row number ' +
       '(extensions.problems[].row). Re-importing the same rows changes nothing. dryRun: validate only.',
   })
-  importProgress(@Ctx() ctx: Context, @Arg('input') input: ImportProgressInput): Promise<ImportProgressPayload> {
+  importProgress(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see ImportProgressInput.' }) input: ImportProgressInput): Promise<ImportProgressPayload> {
     return importProgress(ctx, input);
   }
 }

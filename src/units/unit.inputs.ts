@@ -30,13 +30,13 @@ export class CreateUnitInput {
   parentId?: string | null;
   @Field(() => String, { description: 'Official code, unique. Hamlets: leave empty to derive one from the commune code.', nullable: true })
   code?: string | null;
-  @Field()
+  @Field({ description: 'Official name with diacritics, e.g. "Thôn Tân An".' })
   name!: string;
   @Field({ description: 'Kind in Vietnamese, e.g. "xã", "thôn".' })
   kind!: string;
-  @Field(() => UnitLevel)
+  @Field(() => UnitLevel, { description: 'Level of the new unit: one below its parent.' })
   level!: UnitLevel;
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Citizens eligible for an e-ID account, when known.' })
   eligibleCitizens?: number | null;
   @Field(() => DateScalar, { nullable: true, description: 'Default: today.' })
   validFrom?: string | null;
@@ -44,11 +44,11 @@ export class CreateUnitInput {
 
 @InputType({ description: 'Changes to a unit; omitted fields stay as they are.' })
 export class UpdateUnitInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global id of the unit.' })
   id!: string;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New official name.' })
   name?: string | null;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New kind in Vietnamese, e.g. "phường".' })
   kind?: string | null;
   @Field(() => Int, { nullable: true, description: 'Set to null to clear.' })
   eligibleCitizens?: number | null;
@@ -56,15 +56,15 @@ export class UpdateUnitInput {
 
 @InputType({ description: 'Re-parent a unit with its whole subtree.' })
 export class MoveUnitInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global id of the unit to move.' })
   id!: string;
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global id of its new parent (one level above it).' })
   newParentId!: string;
 }
 
 @InputType({ description: 'Retire a unit (merged, split or abolished). It stays readable with its history.' })
 export class RetireUnitInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global id of the unit to retire.' })
   id!: string;
   @Field(() => DateScalar, { nullable: true, description: 'Last day of the unit; default today.' })
   validTo?: string | null;
@@ -86,13 +86,13 @@ export class ImportUnitsInput {
 
 @ObjectType({ description: 'What a unit mutation changed.' })
 export class UnitPayload {
-  @Field(() => Unit)
+  @Field(() => Unit, { description: 'The unit as it is now.' })
   unit!: Unit;
 }
 
 @ObjectType({ description: 'What a move changed.' })
 export class MoveUnitPayload {
-  @Field(() => Unit)
+  @Field(() => Unit, { description: 'The unit as it is now.' })
   unit!: Unit;
   @Field(() => Int, { description: 'Units whose path changed (the unit and its subtree).' })
   movedUnits!: number;
@@ -100,7 +100,7 @@ export class MoveUnitPayload {
 
 @ObjectType({ description: 'What a retirement changed.' })
 export class RetireUnitPayload {
-  @Field(() => Unit)
+  @Field(() => Unit, { description: 'The unit as it is now.' })
   unit!: Unit;
   @Field(() => Int, { description: 'Units retired (the unit and, with cascade, its active subtree).' })
   retiredUnits!: number;
@@ -108,11 +108,11 @@ export class RetireUnitPayload {
 
 @ObjectType({ description: 'Outcome of an import.' })
 export class ImportUnitsPayload {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Units created (or that would be, on a dry run).' })
   created!: number;
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Units whose name or kind changed.' })
   updated!: number;
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Units already as in the list.' })
   unchanged!: number;
   @Field({ description: 'True when nothing was written (dryRun).' })
   dryRun!: boolean;

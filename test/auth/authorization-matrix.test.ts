@@ -43,6 +43,8 @@ const MATRIX: Record<string, string> = {
   'Mutation.disablePrincipal': 'update:Principal',
   'Mutation.enablePrincipal': 'update:Principal',
   'Mutation.resetPassword': 'update:Principal',
+  'Mutation.updatePrincipal': 'update:Principal',
+  'Mutation.importPrincipals': 'create:Principal & grant:Principal',
   'Query.campaign': 'read:Campaign',
   'Query.campaigns': 'read:Campaign',
   'Mutation.createCampaign': 'create:Campaign',
