@@ -2,7 +2,7 @@ import type { Context } from '../context';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { localIdOf } from '../common/global-id';
 import { scope } from '../common/scoped';
-import { toConnection, toPage } from '../common/pagination';
+import { toKeysetConnection, toKeysetPage } from '../common/pagination';
 import { findUnitRow } from '../units/unit.service';
 import * as repo from './audit.repo';
 import { AuditEntryNode, type AuditLogArgs } from './audit.types';
@@ -11,7 +11,7 @@ import { AuditEntryNode, type AuditLogArgs } from './audit.types';
 const readScope = (ctx: Context) => scope(ctx, 'read', 'AuditEntry', repo.auditColumns);
 
 export async function auditLog(ctx: Context, args: AuditLogArgs) {
-  const page = toPage(args);
+  const page = toKeysetPage(args, 'audit', ([id]) => (/^\d{1,18}$/.test(id ?? '') ? id : null));
   let unitPath: string | null = null;
   if (args.unitId) {
     const id = localIdOf('Unit', args.unitId);
@@ -27,7 +27,7 @@ export async function auditLog(ctx: Context, args: AuditLogArgs) {
   const filter: repo.AuditFilter = { unitPath, action: args.action?.trim() || null, principalId, from: args.from, to: args.to };
   const s = readScope(ctx);
   const rows = await repo.listAudit(ctx.em, filter, page, s);
-  return toConnection(rows.map(AuditEntryNode.from), page, () => repo.countAudit(ctx.em, filter, s));
+  return toKeysetConnection(rows.map(AuditEntryNode.from), page, 'audit', (e) => [e.dbId], () => repo.countAudit(ctx.em, filter, s));
 }
 
 export async function findAuditEntry(ctx: Context, id: number): Promise<AuditEntryNode | null> {

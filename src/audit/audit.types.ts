@@ -9,6 +9,8 @@ import { globaliseAuditJson } from './audit-json';
 @ObjectType('AuditEntry', { implements: Node, description: 'One change (or sign-in event), recorded in the same transaction as the change.' })
 export class AuditEntryNode extends Node {
   readonly __typename = 'AuditEntry';
+  /** Database id (bigint as text): the keyset cursor's sort key. */
+  dbId!: string;
   unitId!: number | null;
 
   @Field({ description: 'When it happened.' })
@@ -32,6 +34,7 @@ export class AuditEntryNode extends Node {
     const path = row.unitPath;
     return Object.assign(new AuditEntryNode(), {
       id: toGlobalId('AuditEntry', row.id),
+      dbId: row.id,
       unitId: path ? Number(path.split('.').pop()) : null,
       at: new Date(row.at),
       principalId: row.principalId == null ? null : toGlobalId('Principal', row.principalId),

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SqlCondition } from '../auth/ability-to-sql';
-import type { Page } from '../common/pagination';
+import type { KeysetPage } from '../common/pagination';
 
 /** A principal row as reads return it, with the fields the Principal rules look at. */
 export interface PrincipalRow {
@@ -58,9 +58,11 @@ function filterSql(f: PrincipalFilter, scope: SqlCondition): { where: string; bi
   return { where: parts.join(' and '), bindings };
 }
 
-export async function listPrincipals(em: EntityManager, f: PrincipalFilter, page: Page, scope: SqlCondition): Promise<PrincipalRow[]> {
+/** By id (creation order); the page starts strictly after the id in the cursor. */
+export async function listPrincipals(em: EntityManager, f: PrincipalFilter, page: KeysetPage<number>, scope: SqlCondition): Promise<PrincipalRow[]> {
   const { where, bindings } = filterSql(f, scope);
-  return em.execute(`select ${COLUMNS} from ${FROM} where ${where} order by p.id limit ? offset ?`, [...bindings, page.limit + 1, page.offset]);
+  const seek = page.after === null ? '' : ' and p.id > ?';
+  return em.execute(`select ${COLUMNS} from ${FROM} where ${where}${seek} order by p.id limit ?`, [...bindings, ...(page.after === null ? [] : [page.after]), page.limit + 1]);
 }
 
 export async function countPrincipals(em: EntityManager, f: PrincipalFilter, scope: SqlCondition): Promise<number> {

@@ -2,7 +2,7 @@ import type { Context } from '../context';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, ProblemList } from '../common/errors';
 import { localIdOf } from '../common/global-id';
 import { ensureCan, requirePrincipal, scope } from '../common/scoped';
-import { toConnection, toPage } from '../common/pagination';
+import { toKeysetConnection, toKeysetPage } from '../common/pagination';
 import { requiredText, cleanText } from '../common/text';
 import { writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
@@ -69,13 +69,13 @@ export async function getPrincipal(ctx: Context, globalId: string): Promise<Prin
 }
 
 export async function listPrincipals(ctx: Context, args: PrincipalsArgs) {
-  const page = toPage(args);
+  const page = toKeysetPage(args, 'principals', ([id]) => (/^\d{1,9}$/.test(id ?? '') ? Number(id) : null));
   if (args.search != null && args.search.length > 200) throw BadUserInputError.field(['search'], 'search must be at most 200 characters.');
   const unit = args.unitId ? await visibleUnit(ctx, args.unitId, 'unitId') : null;
   const filter: repo.PrincipalFilter = { search: args.search ? cleanText(args.search) : null, unitPath: unit?.path ?? null, role: args.role ?? null };
   const s = readScope(ctx);
   const rows = await repo.listPrincipals(ctx.em, filter, page, s);
-  return toConnection(rows.map(PrincipalNode.from), page, () => repo.countPrincipals(ctx.em, filter, s));
+  return toKeysetConnection(rows.map(PrincipalNode.from), page, 'principals', (p) => [p.dbId], () => repo.countPrincipals(ctx.em, filter, s));
 }
 
 export function optionalText(problems: ProblemList, path: string[], value: string | null | undefined, max: number): string | null {
