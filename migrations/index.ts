@@ -6,6 +6,7 @@ import { Migration20261123000400LoginSecurity } from './Migration20261123000400L
 import { Migration20261123001000Campaigns } from './Migration20261123001000Campaigns';
 import { Migration20261123002000Progress } from './Migration20261123002000Progress';
 import { Migration20261123003000Teams } from './Migration20261123003000Teams';
+import { Migration20261130000500DataVersion } from './Migration20261130000500DataVersion';
 
 /** Migrations in order. Append new ones here (npm run db:migration:create does it). Never edit a landed one. */
 export const migrationsList = [
@@ -17,4 +18,5 @@ export const migrationsList = [
   { name: 'Migration20261123001000Campaigns', class: Migration20261123001000Campaigns },
   { name: 'Migration20261123002000Progress', class: Migration20261123002000Progress },
   { name: 'Migration20261123003000Teams', class: Migration20261123003000Teams },
+  { name: 'Migration20261130000500DataVersion', class: Migration20261130000500DataVersion },
 ];

@@ -43,6 +43,8 @@ export interface Config {
   readonly metricsToken?: string;
   /** Extra wait per failed sign-in beyond the 5th within 15 minutes (capped at 5 attempts' worth). */
   readonly loginFailureDelayMs: number;
+  /** Shared answers of dashboard queries (src/cache): memory bound in bytes (0 turns the cache off) and maximum age. */
+  readonly responseCache: { readonly maxBytes: number; readonly ttlSeconds: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -132,6 +134,10 @@ export function loadConfig(env: Env = process.env): Config {
     metricsEnabled: bool('METRICS_ENABLED', true),
     metricsToken: env.METRICS_TOKEN || undefined,
     loginFailureDelayMs: int('LOGIN_FAILURE_DELAY_MS', 1000, 0, 10_000),
+    responseCache: {
+      maxBytes: int('RESPONSE_CACHE_MB', 64, 0, 16_384) * 1024 * 1024,
+      ttlSeconds: int('RESPONSE_CACHE_TTL_SECONDS', 60, 1, 86_400),
+    },
   };
   if (problems.length) throw new Error(`Invalid environment variables: ${problems.join(', ')}`);
   return Object.freeze(config);

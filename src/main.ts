@@ -3,6 +3,8 @@ import { loadConfig } from './config';
 import { createApp, type App } from './app';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { seedDemo } from '../seeds/demo';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { bumpDataVersion } from './cache/data-version.repo';
 import path from 'node:path';
 
 async function main(): Promise<void> {
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
   try {
     app = await createApp(config, databaseUrl);
     const demo = config.seedDemo ? await seedDemo(app.orm, app.config, app.url) : null;
+    if (demo) await bumpDataVersion(app.orm.em.fork() as EntityManager);
     console.log(`\nVNeID campaign API ready at ${app.url}`);
     if (demo) console.log(demo);
   } catch (e) {

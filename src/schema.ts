@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { authChecker, RequireAuthentication } from './auth/auth-checker';
+import { authChecker } from './auth/auth-checker';
 import { NodeResolver } from './common/node.resolver';
 import { DateScalar, DateTimeScalar } from './common/scalars';
 import { UnitResolver } from './units/unit.resolver';
@@ -45,7 +45,6 @@ export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers,
     authChecker,
-    globalMiddlewares: [RequireAuthentication],
     validate: false,
     scalarsMap: [
       { type: Date, scalar: DateTimeScalar },

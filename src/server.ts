@@ -2,6 +2,11 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, HeaderMap, type GraphQLRequestContext } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { operationGatePlugin } from './auth/operation-gate.plugin';
+import { responseCachePlugin } from './cache/response-cache.plugin';
+import { ResponseCache } from './cache/response-cache';
+import { DataVersion } from './cache/data-version.repo';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
@@ -41,7 +46,7 @@ export interface RunningServer {
 export function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const requestId = requestScope.getStore()?.requestId;
+    const requestId = requestScope.getStore()?.requestId ?? (formatted.extensions?.requestId as string | undefined);
     if (original instanceof AppError) {
       if (original.logLevel !== 'debug') log[original.logLevel]({ requestId, code: original.code, msg: original.message }, 'request refused');
       const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
@@ -89,6 +94,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
   const { config, orm, keys, schema, log } = deps;
   setMaxPageSize(config.maxPageSize);
   const metrics = createMetrics(orm);
+  const responseCache = config.responseCache.maxBytes > 0 ? new ResponseCache(config.responseCache.maxBytes, config.responseCache.ttlSeconds) : null;
   const rateLimiter = new RateLimiter(orm, log, config.rateLimits.windowSeconds, config.rateLimits.flushMs);
   const apollo = new ApolloServer<Context>({
     schema,
@@ -102,18 +108,26 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
     stopOnTerminationSignals: false,
     formatError: formatError(log),
     plugins: [
+      // Apollo's default cache-control plugin wraps every resolver in willResolveField; we set no cache hints.
+      ApolloServerPluginCacheControlDisabled(),
+      operationGatePlugin(),
       costLimitPlugin(schema, config.limits.maxCost),
+      responseCachePlugin(responseCache, new DataVersion((sql) => orm.em.getConnection().execute(sql))),
       requestLogPlugin(log, metrics),
       {
         async requestDidStart() {
           return {
-            async willSendResponse({ response }: GraphQLRequestContext<Context>) {
+            async didEncounterErrors({ errors, contextValue }: GraphQLRequestContext<Context>) {
+              // Without AsyncLocalStorage (production) formatError learns the request id from the error itself.
+              for (const e of errors ?? []) if (e.extensions && !Object.isFrozen(e.extensions)) (e.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+            },
+            async willSendResponse({ response, contextValue }: GraphQLRequestContext<Context>) {
               const scope = requestScope.getStore();
-              if (response.body?.kind === 'single' && scope) {
+              if (response.body?.kind === 'single') {
                 response.body.singleResult.extensions = {
                   ...response.body.singleResult.extensions,
-                  requestId: scope.requestId,
-                  ...(config.env !== 'production' ? { sqlStatements: scope.sqlStatements } : {}),
+                  requestId: contextValue.requestId,
+                  ...(scope ? { sqlStatements: scope.sqlStatements } : {}),
                 };
               }
             },
@@ -178,7 +192,11 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
     const url = new URL(req.url ?? '/', 'http://localhost');
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsed },
-      context: () => buildContext(req, requestId),
+      context: () =>
+        buildContext(req, requestId).catch((e: unknown) => {
+          if (e instanceof AppError) (e.extensions as Record<string, unknown>).requestId = requestId;
+          throw e;
+        }),
     });
     for (const [k, v] of result.headers) res.setHeader(k, v);
     res.statusCode = result.status ?? 200;
@@ -200,7 +218,9 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
       if (inFlight === 0) idle.splice(0).forEach((f) => f());
     });
     const path = (req.url ?? '/').split('?')[0];
-    requestScope.run({ requestId, sqlStatements: 0 }, async () => {
+    // AsyncLocalStorage puts hooks on every promise (Node 20); it only counts SQL statements, so production runs without it.
+    const scoped = (fn: () => Promise<void>): Promise<void> => (config.env === 'production' ? fn() : requestScope.run({ requestId, sqlStatements: 0 }, fn));
+    void scoped(async () => {
       try {
         if (path === '/graphql') return await handleGraphql(req, res, requestId);
         if (path === '/healthz') return send(res, 200, { status: 'ok' });

@@ -1,6 +1,6 @@
-import type { AuthChecker, MiddlewareFn } from 'type-graphql';
+import type { AuthChecker } from 'type-graphql';
 import type { Context } from '../context';
-import { ForbiddenError, RateLimitedError, UnauthenticatedError } from '../common/errors';
+import { ForbiddenError, UnauthenticatedError } from '../common/errors';
 import type { Action, Permission, Subject } from './permissions';
 
 /** Operations anyone may call without credentials. Everything else needs a principal. */
@@ -17,17 +17,4 @@ export const authChecker: AuthChecker<Context, Permission> = ({ context }, permi
     if (!context.ability.can(action, subject)) throw new ForbiddenError(`You are not allowed to ${action} ${subject} records.`);
   }
   return true;
-};
-
-/** Default-deny for root fields: no credentials, no access (except PUBLIC_OPERATIONS and introspection). */
-export const RequireAuthentication: MiddlewareFn<Context> = ({ context, info }, next) => {
-  const root = info.parentType.name;
-  if ((root === 'Query' || root === 'Mutation') && !context.principal && !PUBLIC_OPERATIONS.has(info.fieldName)) {
-    throw new UnauthenticatedError();
-  }
-  if (root === 'Mutation' && info.fieldName === 'login' && context.config.rateLimits.loginPerAddress > 0) {
-    const decision = context.rateLimiter.hit(`login:${context.ip}`, context.config.rateLimits.loginPerAddress);
-    if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
-  }
-  return next();
 };

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
 import { UnauthenticatedError } from '../common/errors';
 import type { KeySet } from './keys';
-import { verifyAccessToken } from './tokens';
+import { verifyAccessTokenOnce } from './verified-tokens';
 import { Role } from './roles';
 import type { GrantScope } from './ability';
 
@@ -24,6 +24,8 @@ export interface CurrentPrincipal {
   grants: CurrentGrant[];
   sessionId?: string;
   apiKeyId?: number;
+  /** The shared data version read in the same statement (src/cache/data-version.repo.ts); absent before that migration. */
+  dataVersion?: string;
 }
 
 interface Row {
@@ -40,6 +42,7 @@ interface Row {
   hamlet_paths: string[] | null;
   api_key_id?: number;
   last_used_at?: Date | null;
+  data_version: string | null;
 }
 
 /*
@@ -52,6 +55,8 @@ const HAMLET_PATHS = `case when g.role = 'TEAM_LEADER' then (
       from team_assignment a join team t on t.id = a.team_id and t.active join admin_unit h on h.id = a.hamlet_id
      where a.team_id = g.team_id and a.status <> 'CANCELLED' and h.path <@ u.path) end as hamlet_paths`;
 const PRINCIPAL_COLUMNS = `p.id, p.kind, p.display_name, p.username, (select hu.path::text from admin_unit hu where hu.id = p.home_unit_id) as home_path, g.id as grant_id, g.role, g.unit_id, u.path::text as unit_path, g.team_id, ${HAMLET_PATHS}`;
+// Read with the principal so a cached dashboard answer needs no statement of its own (src/cache).
+const DATA_VERSION = `(select last_value::text from data_version_seq) as data_version`;
 const GRANT_JOINS = `left join "grant" g on g.principal_id = p.id left join admin_unit u on u.id = g.unit_id`;
 
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -74,14 +79,14 @@ export async function authenticate(
   if (credential.startsWith(API_KEY_PREFIX)) return authenticateApiKey(em, credential);
 
   let expired = false;
-  const claims = await verifyAccessToken(keys, config, credential, () => (expired = true));
+  const claims = await verifyAccessTokenOnce(keys, config, credential, () => (expired = true));
   if (!claims) {
     throw expired
       ? new UnauthenticatedError('The access token has expired: get a new one with refreshSession.', 'EXPIRED')
       : new UnauthenticatedError('The access token is invalid.', 'INVALID');
   }
   const rows: Row[] = await em.execute(
-    `select ${PRINCIPAL_COLUMNS}
+    `select ${PRINCIPAL_COLUMNS}, ${DATA_VERSION}
        from principal p
        join refresh_session s on s.id = ? and s.principal_id = p.id and s.revoked_at is null and s.expires_at > now()
        ${GRANT_JOINS}
@@ -96,7 +101,7 @@ async function authenticateApiKey(em: EntityManager, credential: string): Promis
   const parts = /^p06_([A-Za-z0-9]{8,32})_([A-Za-z0-9_-]{20,100})$/.exec(credential);
   if (!parts) throw new UnauthenticatedError('The API key is invalid, revoked or expired.', 'API_KEY_INVALID');
   const rows: Row[] = await em.execute(
-    `select ${PRINCIPAL_COLUMNS}, k.id as api_key_id, k.last_used_at
+    `select ${PRINCIPAL_COLUMNS}, ${DATA_VERSION}, k.id as api_key_id, k.last_used_at
        from api_key k
        join principal p on p.id = k.principal_id
        ${GRANT_JOINS}
@@ -121,6 +126,7 @@ function toPrincipal(rows: Row[]): CurrentPrincipal {
     displayName: first.display_name,
     username: first.username,
     homePath: first.home_path,
+    dataVersion: first.data_version ?? undefined,
     grants: rows
       .filter((r) => r.grant_id !== null)
       .map((r) => ({

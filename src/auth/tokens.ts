@@ -5,6 +5,8 @@ import { ALG, type KeySet } from './keys';
 export interface AccessClaims {
   principalId: number;
   sessionId: string;
+  /** Expiry (seconds since the epoch), when the claims come from a verified token. */
+  expiresAt?: number;
 }
 
 export async function signAccessToken(keys: KeySet, config: Config, claims: AccessClaims): Promise<string> {
@@ -37,7 +39,7 @@ export async function verifyAccessToken(keys: KeySet, config: Config, token: str
     });
     const principalId = Number(payload.sub);
     if (!Number.isInteger(principalId) || typeof payload.sid !== 'string') return null;
-    return { principalId, sessionId: payload.sid };
+    return { principalId, sessionId: payload.sid, expiresAt: payload.exp };
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_JWT_EXPIRED') onExpired?.();
     return null;

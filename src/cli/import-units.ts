@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import { openCliDatabase, runCli } from './database';
 import { systemContext } from '../system-context';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { bumpDataVersion } from '../cache/data-version.repo';
 import { importUnitsCsv } from '../units/unit-import.service';
 import { createLogger } from '../logger';
 
@@ -16,6 +18,7 @@ runCli(async () => {
     for (const file of files) {
       const started = Date.now();
       const r = await importUnitsCsv(systemContext(db.orm, db.config, createLogger(db.config.logLevel), 'import-units'), fs.readFileSync(file, 'utf8'), dryRun);
+      if (!dryRun) await bumpDataVersion(db.orm.em.fork() as EntityManager);
       console.log(`${file}: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged${dryRun ? ' (dry run)' : ''} in ${Date.now() - started} ms`);
     }
   } finally {

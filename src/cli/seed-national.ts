@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { bumpDataVersion } from '../cache/data-version.repo';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { openCliDatabase, runCli } from './database';
 import { seedNationalUnits } from '../../seeds/national-units';
@@ -12,6 +13,7 @@ runCli(async () => {
   try {
     const em = db.orm.em.fork() as EntityManager;
     const r = await em.transactional((tx) => seedNationalUnits(tx as EntityManager, { scale, log: (m) => console.log(m) }));
+    await bumpDataVersion(em);
     console.log(`National tree: ${r.provinces} provinces, ${r.districts} districts, ${r.communes} communes, ${r.hamlets} hamlets in ${r.ms} ms.`);
   } finally {
     await db.close();

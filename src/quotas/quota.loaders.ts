@@ -18,10 +18,10 @@ export function createQuotaLoaders(ctx: Context) {
 
   return {
     /** A unit's quota for one campaign metric (null when none or invisible). */
-    quota(campaignId: number, metric: string) {
-      return memo(quotaLoaders, `${campaignId}|${metric}`, () =>
+    quota(campaignId: number, metric: string, detail: repo.QuotaDetail) {
+      return memo(quotaLoaders, `${campaignId}|${metric}|${detail.allocation}|${detail.assignedBy}`, () =>
         new DataLoader<number, repo.QuotaRow | null>(async (unitIds) => {
-          const rows = await repo.quotasOfUnits(ctx.em, campaignId, metric, unitIds, quotaReadScope(ctx), campaignReadScope(ctx));
+          const rows = await repo.quotasOfUnits(ctx.em, campaignId, metric, unitIds, quotaReadScope(ctx), campaignReadScope(ctx), detail);
           const map = new Map(rows.map((r) => [r.unitId, r]));
           return unitIds.map((id) => map.get(id) ?? null);
         }),

@@ -37,19 +37,27 @@ export interface QuotaChangeRow {
   requestId: string | null;
 }
 
-const QUOTA_SELECT = `select q.id, q.campaign_id as "campaignId", q.metric_code as metric, q.unit_id as "unitId",
+/** What a quota read computes beyond the row itself; each costs a join, so only when a field asks for it. */
+export interface QuotaDetail {
+  allocation: boolean;
+  assignedBy: boolean;
+}
+
+const quotaSelect = (d: QuotaDetail) => `select q.id, q.campaign_id as "campaignId", q.metric_code as metric, q.unit_id as "unitId",
     u.code as "unitCode", u.name as "unitName", u.level as "unitLevel", u.kind as "unitKind",
-    q.target, q.assigned_by_id as "assignedById", pr.display_name as "assignedByName", q.assigned_at as "assignedAt",
-    coalesce(ch.allocated, 0)::int as allocated, coalesce(ch.n, 0)::int as "childrenWithQuota"
+    q.target, q.assigned_by_id as "assignedById", ${d.assignedBy ? 'pr.display_name' : 'null'} as "assignedByName", q.assigned_at as "assignedAt",
+    ${d.allocation ? 'coalesce(ch.allocated, 0)::bigint' : '0'} as allocated, ${d.allocation ? 'coalesce(ch.n, 0)::int' : '0'} as "childrenWithQuota"
   from quota q
   join admin_unit u on u.id = q.unit_id
   join campaign c on c.id = q.campaign_id
   left join admin_unit su on su.id = c.scope_unit_id
-  left join principal pr on pr.id = q.assigned_by_id
-  left join lateral (
+  ${d.assignedBy ? 'left join principal pr on pr.id = q.assigned_by_id' : ''}
+  ${d.allocation ? `left join lateral (
     select sum(cq.target) as allocated, count(*) as n
-      from admin_unit cu join quota cq on cq.unit_id = cu.id and cq.campaign_id = q.campaign_id and cq.metric_code = q.metric_code
-     where cu.parent_id = q.unit_id) ch on true`;
+      from quota cq join admin_unit cu on cu.id = cq.unit_id and cu.parent_id = q.unit_id
+     where cq.campaign_id = q.campaign_id and cq.metric_code = q.metric_code) ch on true` : ''}`;
+
+const FULL: QuotaDetail = { allocation: true, assignedBy: true };
 
 const list = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
@@ -61,22 +69,27 @@ export async function quotasOfUnits(
   unitIds: readonly number[],
   quotaScope: SqlCondition,
   campaignScope: SqlCondition,
+  detail: QuotaDetail = FULL,
 ): Promise<QuotaRow[]> {
   if (unitIds.length === 0) return [];
-  return em.execute(
-    `${QUOTA_SELECT} where q.campaign_id = ? and q.metric_code = ? and q.unit_id in (${list(unitIds.length)})
+  const rows: QuotaRow[] = await em.execute(
+    `${quotaSelect(detail)} where q.campaign_id = ? and q.metric_code = ? and q.unit_id in (${list(unitIds.length)})
        and ${quotaScope.sql} and ${campaignScope.sql}`,
     [campaignId, metric, ...unitIds, ...quotaScope.bindings, ...campaignScope.bindings],
   );
+  for (const r of rows) r.allocated = Number(r.allocated);
+  return rows;
 }
 
 export async function quotasByIds(em: EntityManager, ids: readonly number[], quotaScope: SqlCondition, campaignScope: SqlCondition): Promise<QuotaRow[]> {
   if (ids.length === 0) return [];
-  return em.execute(`${QUOTA_SELECT} where q.id in (${list(ids.length)}) and ${quotaScope.sql} and ${campaignScope.sql}`, [
+  const rows: QuotaRow[] = await em.execute(`${quotaSelect(FULL)} where q.id in (${list(ids.length)}) and ${quotaScope.sql} and ${campaignScope.sql}`, [
     ...ids,
     ...quotaScope.bindings,
     ...campaignScope.bindings,
   ]);
+  for (const r of rows) r.allocated = Number(r.allocated);
+  return rows;
 }
 
 const HISTORY_FROM = `from quota_history h

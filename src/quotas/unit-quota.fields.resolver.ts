@@ -1,4 +1,6 @@
-import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectedFields } from '../common/selected-fields';
 import type { Context } from '../context';
 import { loaders } from '../context';
 import { localIdOf } from '../common/global-id';
@@ -15,10 +17,15 @@ export class UnitQuotaFieldsResolver {
     nullable: true,
     description: "This unit's quota for a campaign metric: null when none was assigned, or the campaign is not visible to you.",
   })
-  async quota(@Ctx() ctx: Context, @Root() unit: Unit, @Args() args: UnitQuotaArgs): Promise<QuotaType | null> {
+  async quota(@Ctx() ctx: Context, @Root() unit: Unit, @Args() args: UnitQuotaArgs, @Info() info: GraphQLResolveInfo): Promise<QuotaType | null> {
     const campaignId = localIdOf('Campaign', args.campaignId);
     if (campaignId === null) return null;
-    const row = await loaders(ctx, createQuotaLoaders).quota(campaignId, args.metric.trim()).load(unit.dbId);
+    const asked = selectedFields(info);
+    const detail = {
+      allocation: asked.has('allocatedToChildren') || asked.has('unallocated') || asked.has('overAllocated') || asked.has('childrenWithQuota'),
+      assignedBy: asked.has('assignedBy'),
+    };
+    const row = await loaders(ctx, createQuotaLoaders).quota(campaignId, args.metric.trim(), detail).load(unit.dbId);
     return row && QuotaType.from(row);
   }
 

@@ -64,7 +64,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     base: app.url.replace(/\/graphql$/, ''),
     dbUrl,
     async sql<T>(text: string, params: unknown[] = []) {
-      return (await (await connection()).query(text, params)).rows as T[];
+      const c = await connection();
+      const rows = (await c.query(text, params)).rows as T[];
+      // A writer outside the GraphQL layer advances the data version, as the CLIs do (src/cache/data-version.repo.ts).
+      if (!/^\s*select\b/i.test(text)) await c.query("select nextval('data_version_seq')").catch(() => undefined);
+      return rows;
     },
     async close() {
       await client?.end().catch(() => {});

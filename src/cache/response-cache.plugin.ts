@@ -1,0 +1,48 @@
+import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
+import type { Context } from '../context';
+import { todayInVietnam } from '../common/scalars';
+import { isCacheableDocument } from './cacheable';
+import { jurisdictionKey } from './jurisdiction-key';
+import type { DataVersion } from './data-version.repo';
+import type { ResponseCache } from './response-cache';
+
+/** Mutations that change no data a cached answer can show (sessions and passwords only). */
+const NO_SHARED_DATA = new Set(['login', 'refreshSession', 'logout', 'changeMyPassword']);
+
+/**
+ * Shares answers of dashboard queries between callers with the same jurisdiction (see cacheable.ts for which
+ * documents qualify) and advances the data version after every mutation. The key is the document, the operation,
+ * the variables, the caller's grants and today's date (the default `asOf`); never the principal.
+ */
+export function responseCachePlugin(cache: ResponseCache | null, version: DataVersion): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      let key: string | null = null;
+      let readVersion = '';
+      let hit = false;
+      return {
+        async responseForOperation({ contextValue: ctx, operation, document, schema, queryHash, request }): Promise<GraphQLResponse | null> {
+          if (!cache || !ctx.principal || operation.operation !== 'query' || !isCacheableDocument(schema, document)) return null;
+          key = `${queryHash}\u0000${request.operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}\u0000${jurisdictionKey(ctx.principal)}\u0000${todayInVietnam()}`;
+          readVersion = ctx.principal.dataVersion ?? (await version.current());
+          const data = cache.get(key, readVersion);
+          if (!data) return null;
+          hit = true;
+          const headers = new HeaderMap([['x-response-cache', 'hit']]);
+          return { http: { status: undefined, headers }, body: { kind: 'single', singleResult: { data } } };
+        },
+        async willSendResponse({ response, operation, contextValue: ctx }) {
+          if (operation?.operation === 'mutation') {
+            const roots = operation.selectionSet.selections;
+            const onlyPrivate = roots.every((s) => s.kind === 'Field' && NO_SHARED_DATA.has(s.name.value));
+            if (!onlyPrivate) await version.bump().catch((err: unknown) => ctx.log.error({ err }, 'data version not advanced'));
+            return;
+          }
+          if (!cache || !key || hit || response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (data && !errors?.length) cache.set(key, readVersion, data);
+        },
+      };
+    },
+  };
+}

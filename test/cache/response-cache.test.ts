@@ -1,0 +1,122 @@
+import { startTestApp, type TestApp } from '../support/app';
+import { codeOf, gql, ok } from '../support/client';
+import { principalWith, type TestPrincipal } from '../support/principals';
+import { gridTree, recomputed, REPORT } from '../progress/support';
+import { todayInVietnam } from '../../src/common/scalars';
+
+let t: TestApp;
+let ids: Record<string, number>;
+
+/** POSTs and also returns whether the answer came from the shared cache. */
+async function cached(query: string, variables: Record<string, unknown>, token: string): Promise<{ hit: boolean; body: any }> {
+  const res = await fetch(t.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { hit: res.headers.get('x-response-cache') === 'hit', body: await res.json() };
+}
+
+const PROVINCES = `{ units(first: 50, level: PROVINCE) { totalCount nodes { code progress(metric: "eid.collected") { value } } } }`;
+const BY_CODE = `query($c: String!) { unitByCode(code: $c) { code progress(metric: "eid.collected") { value } } }`;
+
+beforeAll(async () => {
+  t = await startTestApp({ DB_POOL_MAX: '20' });
+  ids = await gridTree(t, ['A', 'B'], 2, 2, 2);
+});
+afterAll(() => t?.close());
+
+async function gid(code: string, token: string): Promise<string> {
+  return ok(await gql(t, `query($c: String!) { unitByCode(code: $c) { id } }`, { c: code }, token)).unitByCode.id;
+}
+
+describe('shared response cache', () => {
+  it('serves callers with the same grants from one answer, and never one jurisdiction from another', async () => {
+    const a1 = await principalWith(t, [{ role: 'VIEWER', unit: 'A' }]);
+    const a2 = await principalWith(t, [{ role: 'VIEWER', unit: 'A' }]);
+    const ab = await principalWith(t, [{ role: 'VIEWER', unit: 'A' }, { role: 'VIEWER', unit: 'B' }]);
+
+    const first = await cached(PROVINCES, {}, a1.token);
+    expect(first.hit).toBe(false);
+    expect(first.body.data.units.nodes.map((n: { code: string }) => n.code)).toEqual(['A']);
+    const second = await cached(PROVINCES, {}, a2.token);
+    expect(second.hit).toBe(true);
+    expect(second.body.data).toEqual(first.body.data);
+    expect(second.body.extensions.requestId).not.toBe(first.body.extensions.requestId);
+
+    // grants that differ by one unit: a separate answer, both ways round
+    const wider = await cached(PROVINCES, {}, ab.token);
+    expect(wider.hit).toBe(false);
+    expect(wider.body.data.units.nodes.map((n: { code: string }) => n.code).sort()).toEqual(['A', 'B']);
+    const bByWide = await cached(BY_CODE, { c: 'B' }, ab.token);
+    expect(bByWide.body.data.unitByCode.code).toBe('B');
+    const bByNarrow = await cached(BY_CODE, { c: 'B' }, a1.token);
+    expect(bByNarrow.hit).toBe(false);
+    expect(codeOf(bByNarrow.body)).toBe('NOT_FOUND');
+    const again = await cached(PROVINCES, {}, a1.token);
+    expect(again.body.data.units.nodes.map((n: { code: string }) => n.code)).toEqual(['A']);
+  });
+
+  it('does not share answers about accounts, and answers anonymous callers as before', async () => {
+    const admin1 = await principalWith(t, [{ role: 'ADMIN', unit: 'A' }]);
+    const admin2 = await principalWith(t, [{ role: 'ADMIN', unit: 'A' }]);
+    const ME = `{ me { principal { id username } } }`;
+    const m1 = await cached(ME, {}, admin1.token);
+    const m2 = await cached(ME, {}, admin2.token);
+    expect(m2.hit).toBe(false);
+    expect(m2.body.data.me.principal.id).not.toBe(m1.body.data.me.principal.id);
+    const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PROVINCES }) });
+    expect(res.headers.get('x-response-cache')).toBeNull();
+    expect(codeOf((await res.json()) as never)).toBe('UNAUTHENTICATED');
+  });
+
+  it('never serves a figure older than a write its caller saw acknowledged', async () => {
+    const officer = await principalWith(t, [{ role: 'OFFICER', unit: 'A' }]);
+    const viewer = await principalWith(t, [{ role: 'VIEWER', unit: 'A' }]);
+    const hamlet = await gid('A1a-1', officer.token);
+    const day = todayInVietnam();
+    for (const value of [10, 25, 40]) {
+      await cached(BY_CODE, { c: 'A' }, viewer.token); // warm the cache with the figure before the write
+      ok(await gql(t, REPORT, { input: { unitId: hamlet, asOf: day, values: [{ metric: 'eid.collected', value }], correctionReason: 'sửa' } }, officer.token));
+      const after = await cached(BY_CODE, { c: 'A' }, viewer.token);
+      expect(after.hit).toBe(false);
+      expect(after.body.data.unitByCode.progress.value).toBe(value);
+    }
+  });
+
+  it('equals the raw reports after concurrent writers and readers', async () => {
+    const hamlets = Object.keys(ids).filter((c) => c.startsWith('B') && c.includes('-'));
+    const officers: TestPrincipal[] = [];
+    for (let i = 0; i < 6; i++) officers.push(await principalWith(t, [{ role: 'OFFICER', unit: 'B' }], `cw${i}`));
+    const viewers = [await principalWith(t, [{ role: 'VIEWER', unit: 'B' }]), await principalWith(t, [{ role: 'VIEWER', unit: 'B' }])];
+    const gids = await Promise.all(hamlets.map((h) => gid(h, officers[0].token)));
+    const DOC = `{ units(first: 50) { nodes { code progress(metric: "eid.collected") { value } } } }`;
+    let stop = false;
+    const reader = async (v: TestPrincipal) => {
+      let reads = 0;
+      while (!stop) {
+        ok((await cached(DOC, {}, v.token)).body);
+        reads++;
+      }
+      return reads;
+    };
+    const readers = viewers.map(reader);
+    await Promise.all(
+      officers.map(async (o, w) => {
+        for (let i = 0; i < 10; i++) {
+          const h = (w * 7 + i * 3) % gids.length;
+          const day = `2024-03-${String(1 + ((w + i) % 20)).padStart(2, '0')}`;
+          ok(await gql(t, REPORT, { input: { unitId: gids[h], asOf: day, values: [{ metric: 'eid.collected', value: 100 + w * 10 + i }], correctionReason: 'đồng thời' } }, o.token));
+        }
+      }),
+    );
+    stop = true;
+    expect((await Promise.all(readers)).every((n) => n > 0)).toBe(true);
+    const truth = await recomputed(t, [todayInVietnam()]);
+    for (const v of viewers) {
+      const nodes = ok<any>((await cached(DOC, {}, v.token)).body).units.nodes as { code: string; progress: { value: number } }[];
+      expect(nodes.length).toBeGreaterThan(10);
+      for (const n of nodes) expect([n.code, n.progress.value]).toEqual([n.code, truth.get(`${ids[n.code]}|eid.collected|${todayInVietnam()}`)!.value]);
+    }
+  });
+});
