@@ -12,6 +12,9 @@ export function securityHeaders(res: http.ServerResponse, config: Config): void 
   if (config.env === 'production') res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
 }
 
+/** Response headers a browser script may read (CORS hides all but a few by default). */
+export const EXPOSED_HEADERS = 'x-request-id, retry-after, www-authenticate, ratelimit-limit, ratelimit-remaining, ratelimit-reset, ratelimit-policy, etag, x-response-cache';
+
 /**
  * CORS for browser clients: only origins listed in CORS_ORIGINS. A request from any other origin is
  * refused outright (403), preflight or not; requests without an Origin (servers, curl) pass.
@@ -28,6 +31,7 @@ export function applyCors(req: http.IncomingMessage, res: http.ServerResponse, c
   }
   res.setHeader('access-control-allow-origin', origin);
   res.setHeader('vary', 'Origin');
+  res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
   if (req.method === 'OPTIONS') {
     res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
     res.setHeader('access-control-allow-headers', 'authorization, content-type, apollo-require-preflight, x-request-id');
