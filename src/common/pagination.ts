@@ -63,15 +63,19 @@ export interface ConnectionShape<T> {
 
 /** Builds a connection from rows fetched with `limit + 1` (the extra row only tells whether a next page exists). */
 export function toConnection<T>(rows: T[], page: Page, count: () => Promise<number>): ConnectionShape<T> {
-  const items = rows.slice(0, page.limit);
-  const edges = items.map((node, i) => ({ cursor: encodeCursor(page.offset + i), node }));
+  return connection(rows, page.limit, page.offset > 0, (_, i) => encodeCursor(page.offset + i), count);
+}
+
+function connection<T>(rows: T[], limit: number, hasPreviousPage: boolean, cursorOf: (row: T, i: number) => string, count: () => Promise<number>): ConnectionShape<T> {
+  const items = rows.slice(0, limit);
+  const edges = items.map((node, i) => ({ cursor: cursorOf(node, i), node }));
   let counted: Promise<number> | undefined;
   return {
     edges,
     nodes: items,
     pageInfo: {
-      hasNextPage: rows.length > page.limit,
-      hasPreviousPage: page.offset > 0,
+      hasNextPage: rows.length > limit,
+      hasPreviousPage,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
@@ -135,20 +139,5 @@ export const keysetCursor = (kind: string, key: (string | number)[]): string => 
 
 /** A connection from rows fetched with `limit + 1`; each edge's cursor carries its row's sort key. */
 export function toKeysetConnection<T>(rows: T[], page: KeysetPage<unknown>, kind: string, keyOf: (row: T) => (string | number)[], count: () => Promise<number>): ConnectionShape<T> {
-  const items = rows.slice(0, page.limit);
-  const edges = items.map((node) => ({ cursor: keysetCursor(kind, keyOf(node)), node }));
-  let counted: Promise<number> | undefined;
-  return {
-    edges,
-    nodes: items,
-    pageInfo: {
-      hasNextPage: rows.length > page.limit,
-      hasPreviousPage: page.after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
-    get totalCount() {
-      return (counted ??= count());
-    },
-  };
+  return connection(rows, page.limit, page.after !== null, (row) => keysetCursor(kind, keyOf(row)), count);
 }

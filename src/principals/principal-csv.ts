@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { readCsvRecords } from '../common/csv';
 import { ProblemList } from '../common/errors';
 import { cleanText } from '../common/text';
 import { Role } from '../auth/roles';
@@ -51,13 +51,8 @@ function parseGrants(text: string, row: number, problems: ProblemList): CsvGrant
 
 /** Parses the accounts CSV (header-driven, any column order); reports every malformed row. */
 export function parsePrincipalsCsv(csv: string, problems: ProblemList): CsvPrincipal[] {
-  let records: string[][];
-  try {
-    records = parse(csv.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true });
-  } catch (e) {
-    problems.add(['input', 'csv'], `The CSV could not be read: ${(e as Error).message.split('\n')[0]}`);
-    return [];
-  }
+  const records = readCsvRecords(csv, problems);
+  if (records === null) return [];
   if (records.length < 2) {
     problems.add(['input', 'csv'], 'The CSV has no account rows (a header row, then one row per account).');
     return [];

@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { readCsvRecords } from '../common/csv';
 import { ProblemList } from '../common/errors';
 import { cleanText } from '../common/text';
 import { UnitLevel } from './unit-level';
@@ -34,13 +34,8 @@ function kindFromName(name: string): string {
  * and commune columns may be empty, as for the island districts). Every malformed row is reported.
  */
 export function parseUnitsCsv(csv: string, problems: ProblemList): CsvUnit[] {
-  let records: string[][];
-  try {
-    records = parse(csv.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true });
-  } catch (e) {
-    problems.add(['input', 'csv'], `The CSV could not be read: ${(e as Error).message.split('\n')[0]}`);
-    return [];
-  }
+  const records = readCsvRecords(csv, problems);
+  if (records === null) return [];
   if (records.length === 0) {
     problems.add(['input', 'csv'], 'The CSV is empty.');
     return [];
