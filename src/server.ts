@@ -20,6 +20,7 @@ import { requestScope } from './db/request-scope';
 import { setMaxPageSize } from './common/pagination';
 import { aliasLimit, costLimitPlugin, depthLimit } from './common/query-limits';
 import { createMetrics } from './observability/metrics';
+import { legacyJsonStatusPlugin } from './common/json-status.plugin';
 import { requestLogPlugin } from './observability/request-log.plugin';
 import { applyCors, securityHeaders } from './http-headers';
 import { RateLimiter } from './common/rate-limit';
@@ -111,6 +112,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
       // Apollo's default cache-control plugin wraps every resolver in willResolveField; we set no cache hints.
       ApolloServerPluginCacheControlDisabled(),
       operationGatePlugin(),
+      legacyJsonStatusPlugin(),
       costLimitPlugin(schema, config.limits.maxCost),
       responseCachePlugin(responseCache, new DataVersion((sql) => orm.em.getConnection().execute(sql))),
       requestLogPlugin(log, metrics),

@@ -1,0 +1,25 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+
+/** Errors about the document or its variables: the request itself was well-formed GraphQL over HTTP. */
+const REQUEST_ERRORS = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+
+/**
+ * GraphQL over HTTP: a client that accepts only `application/json` (the legacy media type) gets 200 for a
+ * well-formed request whose document does not parse or validate or whose variables do not coerce, with the
+ * errors in the body; 4xx stays for clients that accept `application/graphql-response+json`, which expect it.
+ */
+export function legacyJsonStatusPlugin<T extends object>(): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart({ request }) {
+      const accept = request.http?.headers.get('accept') ?? '';
+      if (accept.includes('application/graphql-response+json')) return {};
+      return {
+        async willSendResponse({ response }) {
+          if (response.http.status !== 400 || response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (data === undefined && errors?.length && errors.every((e) => REQUEST_ERRORS.has(String(e.extensions?.code)))) response.http.status = 200;
+        },
+      };
+    },
+  };
+}
