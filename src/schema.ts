@@ -30,6 +30,7 @@ import { TeamResolver } from './teams/team.resolver';
 import { TeamAssignmentFieldsResolver, TeamFieldsResolver } from './teams/team.fields.resolver';
 import { UnitTeamFieldsResolver } from './teams/unit-team.fields.resolver';
 import './teams/team.node';
+import { LiveResolver } from './live/live.resolver';
 
 /** Every resolver class of the API; a feature adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -39,7 +40,16 @@ export const resolvers: NonEmptyArray<Function> = [
   CampaignResolver, CampaignFieldsResolver, QuotaResolver, UnitQuotaFieldsResolver,
   ProgressResolver, UnitProgressFieldsResolver, UnitCampaignProgressFieldsResolver, CampaignRankingFieldsResolver,
   TeamResolver, TeamFieldsResolver, TeamAssignmentFieldsResolver, UnitTeamFieldsResolver,
+  LiveResolver,
 ];
+
+/** Subscriptions bring their own event streams (src/live); type-graphql insists on a PubSub all the same. */
+const NO_PUBSUB = {
+  publish: () => undefined,
+  subscribe: () => {
+    throw new Error('topic-based subscriptions are not used');
+  },
+};
 
 export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
@@ -50,10 +60,12 @@ export async function createSchema(): Promise<GraphQLSchema> {
       { type: Date, scalar: DateTimeScalar },
     ],
     emitSchemaFile: false,
+    pubSub: NO_PUBSUB,
   });
   // type-graphql has no option for the root types' descriptions; graphql-js reads them from the type objects.
   schema.getQueryType()!.description = 'Reads. Everything is limited to your jurisdiction: objects outside it answer null with a NOT_FOUND error, lists leave them out.';
   schema.getMutationType()!.description = 'Changes. Each takes one `input` and returns a payload with what changed; a refused change writes nothing.';
+  schema.getSubscriptionType()!.description = 'Live updates, as Server-Sent Events at /graphql/stream (GraphQL over SSE, distinct connections): authenticate with the Authorization header.';
   return schema;
 }
 

@@ -21,6 +21,8 @@ import { setMaxPageSize } from './common/pagination';
 import { aliasLimit, costLimitPlugin, depthLimit } from './common/query-limits';
 import { createMetrics } from './observability/metrics';
 import { legacyJsonStatusPlugin } from './common/json-status.plugin';
+import { createLiveHandler, subscriptionsElsewherePlugin } from './live/sse-handler';
+import { FiguresHub } from './live/figures-hub';
 import { requestLogPlugin } from './observability/request-log.plugin';
 import { applyCors, securityHeaders } from './http-headers';
 import { RateLimiter } from './common/rate-limit';
@@ -113,6 +115,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
       ApolloServerPluginCacheControlDisabled(),
       operationGatePlugin(),
       legacyJsonStatusPlugin(),
+      subscriptionsElsewherePlugin(),
       costLimitPlugin(schema, config.limits.maxCost),
       responseCachePlugin(responseCache, new DataVersion((sql) => orm.em.getConnection().execute(sql))),
       requestLogPlugin(log, metrics),
@@ -167,6 +170,17 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
       rateLimiter,
     };
   };
+
+  const hub = new FiguresHub(orm.config.get('clientUrl') as string, log);
+  await hub.start();
+  const liveHandler = createLiveHandler({
+    schema,
+    live: { hub, orm, keys, config },
+    log,
+    validationRules: [depthLimit(config.limits.maxDepth), aliasLimit(config.limits.maxAliases)],
+    contextFor: (req) => buildContext(req, randomUUID()),
+    formatError: formatError(log),
+  });
 
   const handleGraphql = async (req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> => {
     const body = req.method === 'POST' ? await readBody(req, config.limits.maxBodyBytes) : undefined;
@@ -225,6 +239,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
     void scoped(async () => {
       try {
         if (path === '/graphql') return await handleGraphql(req, res, requestId);
+        if (path === '/graphql/stream') return await liveHandler(req, res);
         if (path === '/healthz') return send(res, 200, { status: 'ok' });
         if (path === '/readyz') {
           if (draining) return send(res, 503, { status: 'draining' });
@@ -268,12 +283,16 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
     async close(graceMs = 10_000) {
       draining = true;
       server.close();
+      liveHandler.close();
       server.closeIdleConnections();
       if (inFlight > 0) {
-        await Promise.race([new Promise<void>((r) => idle.push(r)), new Promise((r) => setTimeout(r, graceMs))]);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([new Promise<void>((r) => idle.push(r)), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+        clearTimeout(timer);
       }
       server.closeAllConnections();
       await rateLimiter.close();
+      await hub.close();
       await apollo.stop();
     },
   };

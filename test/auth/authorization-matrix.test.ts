@@ -67,6 +67,8 @@ const MATRIX: Record<string, string> = {
   'Mutation.assignTeam': 'manage:Team',
   'Mutation.updateAssignment': 'manage:Team',
   'Mutation.completeAssignment': 'manage:Team',
+  'Subscription.unitFiguresChanged': 'read:Unit',
+  'Subscription.campaignStandingsChanged': 'read:Campaign',
 };
 
 /** What the code declares for each root field: PUBLIC_OPERATIONS, else @Authorized(...), else the default-deny middleware. */
@@ -76,6 +78,7 @@ function declared(schema: GraphQLSchema): Record<string, string> {
   for (const [root, type, defs] of [
     ['Query', schema.getQueryType(), storage.queries],
     ['Mutation', schema.getMutationType(), storage.mutations],
+    ['Subscription', schema.getSubscriptionType(), storage.subscriptions],
   ] as const) {
     for (const name of Object.keys(type!.getFields()).sort()) {
       const def = defs.find((d) => d.schemaName === name);
