@@ -5,12 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../src/db/free-port';
 
-export interface ApiServer {
+export interface ApiServer extends Omit<RssWatch, 'stop'> {
   url: string;
   pid: number;
-  /** Highest VmRSS seen since the last reset, in MiB. */
-  maxRssMb(): number;
-  resetRss(): void;
   stop(): Promise<void>;
 }
 
@@ -25,6 +22,25 @@ function rssMb(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+export interface RssWatch {
+  /** Highest VmRSS seen since the last reset, in MiB. */
+  maxRssMb(): number;
+  resetRss(): void;
+  stop(): void;
+}
+
+/** Samples a process's VmRSS (/proc/<pid>/status) every 200 ms. */
+export function watchRss(pid: number): RssWatch {
+  let max = rssMb(pid);
+  const sampler = setInterval(() => (max = Math.max(max, rssMb(pid))), 200);
+  sampler.unref();
+  return {
+    maxRssMb: () => Math.max(max, rssMb(pid)),
+    resetRss: () => (max = rssMb(pid)),
+    stop: () => clearInterval(sampler),
+  };
 }
 
 /**
@@ -92,16 +108,15 @@ export async function startApiServer(opts: {
     await new Promise((r) => setTimeout(r, 200));
   }
   const pid = child.pid!;
-  let max = rssMb(pid);
-  const sampler = setInterval(() => (max = Math.max(max, rssMb(pid))), 200);
+  const rss = watchRss(pid);
   opts.log(`API (${opts.mode}) pid ${pid} at ${base}/graphql`);
   return {
     url: `${base}/graphql`,
     pid,
-    maxRssMb: () => Math.max(max, rssMb(pid)),
-    resetRss: () => (max = rssMb(pid)),
+    maxRssMb: rss.maxRssMb,
+    resetRss: rss.resetRss,
     async stop() {
-      clearInterval(sampler);
+      rss.stop();
       if (!exited) {
         const done = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');

@@ -12,15 +12,28 @@ export interface BenchArgs {
   warmup: number;
   /** Only these scenario numbers (--only 1,2); all when empty. */
   only: number[];
+  /** Run the PostGraphile peer beside scenarios 1 and 2 (--no-peer: false). */
+  peer: boolean;
+  /** Alternating rounds of scenarios 1 and 2 (peer and ours in turn). */
+  rounds: number;
+  /** Measured seconds of each run in those rounds (and of their loaded SQL floors). */
+  roundDuration: number;
+  /** Sequential requests on one connection per document and round (the unloaded p50). */
+  sequential: number;
 }
 
-const USAGE = `Usage: npm run bench -- [--quick] [--days N] [--duration S] [--connections N] [--only 1,2,...]
-  --quick          national generator at scale 0.3, 5 s per scenario (< 3 minutes in all)
+const USAGE = `Usage: npm run bench -- [--quick] [--days N] [--duration S] [--connections N] [--only 1,2,...] [--no-peer] [--rounds N] [--round-duration S] [--sequential N]
+  --quick          national generator at scale 0.3, 5 s per run
   --days N         days of daily progress history per hamlet (default 30)
-  --duration S     measured seconds per scenario (default 20, quick 5)
+  --duration S     measured seconds per run (default 20, quick 5)
   --connections N  concurrent connections of the read scenarios (default 32)
   --only LIST      run only these scenarios (comma-separated numbers)
-Environment: BENCH_DATABASE_URL uses that (empty) database instead of a temporary embedded PostgreSQL.`;
+  --no-peer        do not run the PostGraphile peer beside scenarios 1 and 2
+  --rounds N       alternating rounds of scenarios 1 and 2 (default 3)
+  --round-duration S  measured seconds per run in those rounds (default --duration if given, else 10, quick 5)
+  --sequential N   sequential requests on one connection per document and round, for the unloaded p50 (default 50)
+Environment: BENCH_DATABASE_URL uses that (empty) database instead of a temporary embedded PostgreSQL;
+BENCH_PEER_DIR the PostGraphile harness (default ../shared/peers/postgraphile, then ../../shared/peers/postgraphile).`;
 
 export function parseArgs(argv: string[]): BenchArgs {
   const quick = argv.includes('--quick');
@@ -42,13 +55,14 @@ export function parseArgs(argv: string[]): BenchArgs {
     console.log(USAGE);
     process.exit(0);
   }
-  const known = new Set(['--quick', '--days', '--duration', '--connections', '--only']);
+  const known = new Set(['--quick', '--days', '--duration', '--connections', '--only', '--no-peer', '--rounds', '--round-duration', '--sequential']);
+  const valued = new Set(['--days', '--duration', '--connections', '--only', '--rounds', '--round-duration', '--sequential']);
   for (const [i, a] of argv.entries()) {
     if (a.startsWith('--') && !known.has(a)) {
       console.error(`Unknown flag ${a}\n${USAGE}`);
       process.exit(2);
     }
-    if (!a.startsWith('--') && !known.has(argv[i - 1] ?? '')) {
+    if (!a.startsWith('--') && !valued.has(argv[i - 1] ?? '')) {
       console.error(`Unexpected argument ${a}\n${USAGE}`);
       process.exit(2);
     }
@@ -62,5 +76,11 @@ export function parseArgs(argv: string[]): BenchArgs {
     scale: quick ? 0.3 : 1,
     warmup: quick ? 1 : 3,
     only: (value('--only') ?? '').split(',').filter(Boolean).map(Number),
+    peer: !argv.includes('--no-peer'),
+    rounds: int('--rounds', 3, 1, 20),
+    // Three rounds of 10 s measure each system 30 s per document and keep a default run near 15 minutes;
+    // an explicit --duration applies to the rounds too.
+    roundDuration: int('--round-duration', value('--duration') !== undefined ? duration : quick ? 5 : 10, 1, 3600),
+    sequential: int('--sequential', 50, 0, 10_000),
   };
 }

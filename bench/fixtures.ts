@@ -138,6 +138,8 @@ export interface BenchPrincipals {
   province: BenchPrincipal;
   commune: BenchPrincipal;
   hamlets: BenchPrincipal[];
+  /** Hamlet OFFICERs all inside one province (the one with most hamlets): every report touches its rows. */
+  hot: BenchPrincipal[];
 }
 
 /**
@@ -146,7 +148,7 @@ export interface BenchPrincipals {
  * unit, and only SYSTEM_ADMIN may be national), a province VIEWER, a commune OFFICER, and `hamletCount`
  * hamlet OFFICERs spread over the country.
  */
-export async function loadPrincipals(pool: Pool, hamletCount: number): Promise<BenchPrincipals> {
+export async function loadPrincipals(pool: Pool, hamletCount: number, hotCount = 0): Promise<BenchPrincipals> {
   const hash = await hashPassword(BENCH_PASSWORD);
   const [province] = (await pool.query<{ id: number; code: string }>(`select id, code from admin_unit where level = 'PROVINCE' and code = '49'`)).rows;
   const [commune] = (
@@ -159,6 +161,15 @@ export async function loadPrincipals(pool: Pool, hamletCount: number): Promise<B
       `select id, code from (select id, code, row_number() over (order by id) as n, count(*) over () as total from admin_unit where level = 'HAMLET') h
         where n % greatest(1, total / $1) = 0 order by id limit $1`,
       [hamletCount],
+    )
+  ).rows;
+  const hot = (
+    await pool.query<{ id: number; code: string }>(
+      `with p as (select p.path from admin_unit p where p.level = 'PROVINCE'
+                   order by (select count(*) from admin_unit h where h.level = 'HAMLET' and h.path <@ p.path) desc, p.code limit 1)
+       select h.id, h.code from admin_unit h, p where h.level = 'HAMLET' and h.valid_to is null and h.path <@ p.path
+          and h.id <> all($2::int[]) order by h.id limit $1`,
+      [hotCount, hamlets.map((h) => h.id)],
     )
   ).rows;
   const insert = async (username: string, role: string, unitIds: (number | null)[]): Promise<void> => {
@@ -178,11 +189,12 @@ export async function loadPrincipals(pool: Pool, hamletCount: number): Promise<B
   else await insert('bench.national', 'VIEWER', [null]); // a national VIEWER grant (no unit)
   await insert('bench.province', 'VIEWER', [province.id]);
   await insert('bench.commune', 'OFFICER', [commune.id]);
-  for (const h of hamlets) await insert(`bench.hamlet.${h.code.toLowerCase()}`, 'OFFICER', [h.id]);
+  for (const h of [...hamlets, ...hot]) await insert(`bench.hamlet.${h.code.toLowerCase()}`, 'OFFICER', [h.id]);
   return {
     national: { username: 'bench.national', unitCode: 'VN', unitId: 0 },
     province: { username: 'bench.province', unitCode: province.code, unitId: province.id },
     commune: { username: 'bench.commune', unitCode: commune.code, unitId: commune.id },
     hamlets: hamlets.map((h) => ({ username: `bench.hamlet.${h.code.toLowerCase()}`, unitCode: h.code, unitId: h.id })),
+    hot: hot.map((h) => ({ username: `bench.hamlet.${h.code.toLowerCase()}`, unitCode: h.code, unitId: h.id })),
   };
 }

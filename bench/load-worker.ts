@@ -1,8 +1,9 @@
 /*
  * The load generator, run as its own process (forked by bench/load.ts) so it never shares a CPU
  * event loop with the API or the orchestrator. Receives a LoadSpec over IPC, runs autocannon for the
- * warm-up and then the measured duration, and sends back a LoadResult.
+ * warm-up and then the measured phase (a duration, or a number of requests), and sends back a LoadResult.
  */
+import fs from 'node:fs';
 import type { LoadResult, LoadSpec } from './load';
 
 // autocannon ships no types; the part we use.
@@ -14,15 +15,33 @@ interface AcRequest {
 }
 interface AcResult {
   requests: { average: number; total: number };
-  latency: { p50: number; p90: number; p99: number; average: number; max: number };
   errors: number;
   timeouts: number;
   non2xx: number;
   mismatches: number;
   duration: number;
 }
+interface AcInstance extends PromiseLike<AcResult> {
+  on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void): void;
+}
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AcResult>;
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => AcInstance;
+
+const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
+
+/** utime + stime of a process, in ticks (0 when it cannot be read). */
+function cpuTicks(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+const percentile = (sorted: Float64Array, p: number): number =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : 0;
 
 async function run(spec: LoadSpec): Promise<LoadResult> {
   const url = new URL(spec.url);
@@ -38,37 +57,50 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     req.body = entry.body.includes('__N__') ? entry.body.replaceAll('__N__', String(n)) : entry.body;
     return req;
   };
-  const options = (duration: number) => ({
-    url: url.origin,
-    connections: spec.connections,
-    duration,
-    timeout: 30,
-    requests: [{ setupRequest: pick }],
-    // GraphQL errors come back with HTTP 200: count them too (autocannon's "mismatches").
-    verifyBody: (body: string) => {
-      const ok = !body.includes('"errors":');
-      if (!ok && errorSample === null) errorSample = body.slice(0, 400);
-      return ok;
-    },
-  });
-  if (spec.warmup > 0) {
-    await autocannon(options(spec.warmup));
+  const phase = (length: { duration: number } | { amount: number }, latencies: number[] | null): AcInstance => {
+    const inst = autocannon({
+      url: url.origin,
+      connections: spec.connections,
+      ...length,
+      timeout: 30,
+      requests: [{ setupRequest: pick }],
+      // GraphQL errors come back with HTTP 200: count them too (autocannon's "mismatches").
+      verifyBody: (body: string) => {
+        const ok = !body.includes('"errors":');
+        if (!ok && errorSample === null) errorSample = body.slice(0, 400);
+        return ok;
+      },
+    });
+    // autocannon's own histogram keeps whole milliseconds; unloaded latencies are a few ms, so keep the exact ones.
+    if (latencies) inst.on('response', (_client, status, _bytes, ms) => status >= 200 && status < 300 && latencies.push(ms));
+    return inst;
+  };
+  if (spec.amount) {
+    if (spec.warmupAmount) await phase({ amount: spec.warmupAmount }, null);
+  } else if (spec.warmup > 0) {
+    await phase({ duration: spec.warmup }, null);
     // Let the server finish what the warm-up left in flight before measuring.
     await new Promise((r) => setTimeout(r, 1000));
   }
   errorSample = null;
-  const r = await autocannon(options(spec.duration));
+  const latencies: number[] = [];
+  const cpuBefore = spec.serverPid ? cpuTicks(spec.serverPid) : 0;
+  const r = await phase(spec.amount ? { amount: spec.amount } : { duration: spec.duration }, latencies);
+  const cpuAfter = spec.serverPid ? cpuTicks(spec.serverPid) : 0;
+  const sorted = Float64Array.from(latencies).sort();
+  const total = r.requests.total;
   return {
-    requestsPerSecond: r.requests.total / r.duration,
-    total: r.requests.total,
-    p50: r.latency.p50,
-    p90: r.latency.p90,
-    p99: r.latency.p99,
-    mean: r.latency.average,
-    max: r.latency.max,
+    requestsPerSecond: total / r.duration,
+    total,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    mean: sorted.reduce((s, x) => s + x, 0) / Math.max(1, sorted.length),
+    max: sorted.length ? sorted[sorted.length - 1] : 0,
     errors: r.errors + r.timeouts + r.non2xx + r.mismatches,
     errorSample,
     nextCounter: counter,
+    cpuMsPerRequest: spec.serverPid && total > 0 ? (((cpuAfter - cpuBefore) / CLK_TCK) * 1000) / total : null,
   };
 }
 

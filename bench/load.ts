@@ -13,15 +13,21 @@ export interface LoadSpec {
   /** Seconds measured, after `warmup` seconds not measured. */
   duration: number;
   warmup: number;
+  /** Instead of a duration: exactly this many requests (with connections 1: sequential, the unloaded latency). */
+  amount?: number;
+  /** Requests sent (and discarded) before `amount`. */
+  warmupAmount?: number;
   /** Sent in turn, round robin over every connection. */
   entries: LoadEntry[];
   counterStart?: number;
+  /** The server's process: its CPU time (/proc/<pid>/stat) over the measured phase is divided by the requests. */
+  serverPid?: number;
 }
 
 export interface LoadResult {
   requestsPerSecond: number;
   total: number;
-  /** Milliseconds. */
+  /** Milliseconds, exact per response (not autocannon's integer histogram). */
   p50: number;
   p90: number;
   p99: number;
@@ -31,6 +37,8 @@ export interface LoadResult {
   errors: number;
   errorSample: string | null;
   nextCounter: number;
+  /** CPU milliseconds (user + system) of `serverPid` per request over the measured phase; null without a pid. */
+  cpuMsPerRequest: number | null;
 }
 
 export const gqlBody = (query: string, variables: Record<string, unknown> = {}): string => JSON.stringify({ query, variables });

@@ -1,11 +1,40 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FloorResult } from './sql-floor';
+import { formatPeerComparison } from './peer-table';
+import { f, renderTable, verdict } from './table';
+import type { ContenderSummary } from './rounds';
+import type { FloorResult, SequentialFloorResult } from './sql-floor';
 
 export interface Goal {
   text: string;
-  pass: boolean;
+  /** null: not measured in this run (e.g. a ratio to the peer with --no-peer). */
+  pass: boolean | null;
+}
+
+/** One document of a scenario measured in alternating rounds (ours, or the peer's). */
+export interface DocumentResult extends ContenderSummary {
+  name: string;
+  description?: string;
+  system: 'peer' | 'ours';
+  sqlStatements?: number | null;
+  /** Loaded SQL floor (as ScenarioResult.floor) and the unloaded one (one connection, sequential). */
+  floor?: FloorResult;
+  floorUnloaded?: SequentialFloorResult;
+  /** Our req/s ÷ the peer's req/s (medians over the rounds of the same run). */
+  ratioToPeer?: number;
+}
+
+/** The PostGraphile peer of this run. */
+export interface PeerInfo {
+  status: 'ran' | 'skipped' | 'failed';
+  note?: string;
+  postgraphile?: string;
+  node?: string;
+  postgresql?: string;
+  /** Units per level and row counts of the peer's seed. */
+  data?: Record<string, unknown>;
+  setupSeconds?: number;
 }
 
 export interface ScenarioResult {
@@ -29,7 +58,25 @@ export interface ScenarioResult {
   floor?: FloorResult;
   /** API p50 latency ÷ SQL floor p50 latency. */
   ratio?: number;
+  /** CPU ms of the production API process per request (/proc/<pid>/stat over the measured phase). */
+  cpuMsPerRequest?: number | null;
+  /** Scenarios 1 and 2: alternating rounds with the peer; the figures above are medians over them. */
+  rounds?: number;
+  /** Wall time of the scenario (its rounds and floors). */
+  seconds?: number;
+  perSecondPerRound?: number[];
+  /** Median over the rounds of the p50 of sequential requests on one connection. */
+  unloadedP50?: number | null;
+  floorUnloaded?: SequentialFloorResult;
+  /** perSecond ÷ peer.perSecond. */
+  ratioToPeer?: number;
+  /** The peer's document of this scenario, measured in the same rounds. */
+  peer?: DocumentResult;
+  /** Our document with the peer's figure set (bench/figure-documents.ts), measured in the same rounds. */
+  figures?: DocumentResult;
+  /** The summary of `goals`. */
   goal?: Goal;
+  goals?: Goal[];
   extra?: Record<string, unknown>;
 }
 
@@ -39,6 +86,7 @@ export interface BenchReport {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; postgres: string; platform: string };
   settings: Record<string, unknown>;
   data: Record<string, unknown>;
+  peer: PeerInfo;
   scenarios: ScenarioResult[];
   memory: { maxRssMb: number; goal: Goal };
   setupSeconds: number;
@@ -54,13 +102,11 @@ export const machineInfo = (postgres: string): BenchReport['machine'] => ({
   platform: `${os.platform()} ${os.release()}`,
 });
 
-const f = (n: number | undefined | null, digits = 0): string => (n === undefined || n === null || Number.isNaN(n) ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
-
-/** The one table printed at the end. */
+/** The table printed at the end (then, for scenarios 1 and 2, the comparison with the peer and its goals). */
 export function formatTable(r: BenchReport): string {
-  const head = ['#', 'scenario', 'conc', 'rate', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'SQL/req', 'max RSS MB', 'SQL floor p50 ms (rate)', 'API/SQL', 'goal'];
+  const head = ['#', 'scenario', 'conc', 'rate', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'SQL/req', 'CPU ms/req', 'max RSS MB', 'SQL floor p50 ms (rate)', 'API/SQL', 'goal'];
   const rows = r.scenarios.map((s) => {
-    if (s.status !== 'ran') return [String(s.id), s.name, '', `${s.status}: ${s.note ?? ''}`, '', '', '', '', '', '', '', '', ''];
+    if (s.status !== 'ran') return [String(s.id), s.name, '', '', '', '', '', '', '', '', '', '', '', `${s.status}: ${s.note ?? ''}`];
     return [
       String(s.id),
       s.name,
@@ -71,21 +117,20 @@ export function formatTable(r: BenchReport): string {
       f(s.p99, 1),
       f(s.errors),
       f(s.sqlStatements),
+      f(s.cpuMsPerRequest, 2),
       f(s.maxRssMb),
       s.floor ? `${f(s.floor.p50, 2)} (${f(s.floor.perSecond)}/s)` : '',
       s.ratio !== undefined ? `${f(s.ratio, 1)}×` : '',
-      s.goal ? `${s.goal.pass ? 'PASS' : 'MISS'} ${s.goal.text}` : '',
+      s.goal ? `${verdict(s.goal)} ${s.goal.text}` : '',
     ];
   });
-  const all = [head, ...rows];
-  const widths = head.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
-  const line = (row: string[]) => row.map((c, i) => (i === 1 || i === 3 && row[4] === '' || i === 12 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
-  const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
-  out.push('', `memory: max RSS ${f(r.memory.maxRssMb)} MB — ${r.memory.goal.pass ? 'PASS' : 'MISS'} ${r.memory.goal.text}`);
+  const out = renderTable(head, rows, new Set([1, 13]));
+  out.push('', `memory: max RSS ${f(r.memory.maxRssMb)} MB — ${verdict(r.memory.goal)} ${r.memory.goal.text}`);
   for (const s of r.scenarios) {
     if (s.errorSample) out.push(`scenario ${s.id} first error: ${s.errorSample}`);
     if (s.extra && Object.keys(s.extra).length) out.push(`scenario ${s.id}: ${JSON.stringify(s.extra)}`);
   }
+  out.push('', ...formatPeerComparison(r));
   return out.join('\n');
 }
 

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from './args';
@@ -9,18 +10,28 @@ import { gql, loginAll, schemaFields } from './graphql';
 import { runLoad, type LoadEntry } from './load';
 import { measureSqlFloor } from './sql-floor';
 import { missingOf, readScenarios } from './read-scenarios';
-import { loginEntries, reportEntries, runImportCli, verifyRollups, writeImportCsv } from './write-scenarios';
-import { formatTable, machineInfo, writeJson, type BenchReport, type ScenarioResult } from './report';
+import { deadlocks, loginEntries, reportEntries, runImportCli, verifyRollups, writeImportCsv } from './write-scenarios';
+import { formatTable, machineInfo, writeJson, type BenchReport, type PeerInfo, type ScenarioResult } from './report';
+import { figureDocuments } from './figure-documents';
+import { measureDashboard } from './dashboards';
+import { MAX_RSS_MB } from './goals';
+import { locatePeerHarness, startPeer, type Peer } from './peer/peer';
 import { todayInVietnam } from '../src/common/scalars';
 
 /**
- * npm run bench [-- --quick --days N --duration S --connections N]
+ * npm run bench [-- --quick --days N --duration S --connections N --no-peer --rounds N]
  * The national-scale benchmark: its own PostgreSQL and data, the API in production mode as a child process,
- * autocannon in another, and beside every read figure the SQL floor (one hand-written statement).
+ * autocannon in another, beside every read figure the SQL floor (one hand-written statement), and beside the
+ * dashboards (scenarios 1 and 2) the PostGraphile 5 peer on the same data size, in alternating rounds.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
 const IMPORT_ROWS = 100_000;
+/** The bounded-memory import (scenario 9). */
+const BIG_IMPORT_ROWS = 1_000_000;
+/** Hamlet officers of the one-province scenario (8). */
+const HOT_WRITERS = 50;
 const API_POOL = 10; // DB_POOL_MAX default of the API
+const PEER_PROVINCE = 'P07'; // the province the peer's S2 drills into (as the side-by-side harness)
 
 const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const log = (m: string) => console.error(`[bench] ${m}`);
@@ -33,14 +44,33 @@ async function main(): Promise<void> {
   const db = await openBenchDatabase(log);
   let api: ApiServer | undefined;
   let probe: ApiServer | undefined;
+  let peerStarting: Promise<Peer | Error> | null = null;
+  let peer: Peer | null = null;
+  let peerInfo: PeerInfo = { status: 'skipped', note: '--no-peer' };
   try {
     // ---- data -------------------------------------------------------------------------------------------------
     const units = await seedUnits(db.url, args.scale, log);
     log(`units: ${units.provinces} provinces, ${units.districts} districts, ${units.communes} communes, ${units.hamlets} hamlets (${units.ms} ms)`);
+    // The peer installs and loads the same shape while our history loads (setup time only; nothing is measured yet).
+    const peerStartedAt = performance.now();
+    if (args.peer && (wanted(1) || wanted(2))) {
+      const harness = locatePeerHarness(ROOT);
+      if (!harness.dir) {
+        peerInfo = { status: 'skipped', note: `no PostGraphile harness at ${harness.looked.join(' nor ')}` };
+        log(`peer: ${peerInfo.note}; scenarios 1 and 2 run without it`);
+      } else {
+        const shape = { districts: units.districts / units.provinces, communes: units.communes / units.districts, hamlets: units.hamlets / units.communes };
+        if (!Object.values(shape).every(Number.isInteger)) throw new Error(`the national tree is not uniform (${JSON.stringify(units)}): the peer cannot copy its shape`);
+        log(`peer: copying ${harness.dir} to a scratch folder and installing it (npm ci) …`);
+        peerStarting = startPeer({ source: harness.dir, shape, province: PEER_PROVINCE, log }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+      }
+    } else if (args.peer) peerInfo = { status: 'skipped', note: 'scenarios 1 and 2 not run' };
     const today = todayInVietnam();
-    // History ends before the days the import scenario appends; the reporting scenario reports today.
+    // History ends before the days the import scenarios append (100,000 rows, then 1,000,000); the reporting
+    // scenarios report today.
     const importDays = Math.max(1, Math.ceil(IMPORT_ROWS / (units.hamlets * 3)));
-    const historyLast = addDays(today, -importDays - 1);
+    const bigImportDays = Math.max(1, Math.ceil(BIG_IMPORT_ROWS / (units.hamlets * 3)));
+    const historyLast = addDays(today, -importDays - bigImportDays - 1);
     const historyFirst = addDays(historyLast, -args.days + 1);
     const campaigns = await loadCampaigns(db.pool, historyFirst);
     log(`campaigns: ${campaigns.campaigns} (one per province), quotas: ${campaigns.quotas}`);
@@ -48,18 +78,21 @@ async function main(): Promise<void> {
     log(progress ? `progress history: ${progress.reports} reports, ${progress.rollupRows} rollup rows (${progress.ms} ms)` : 'progress history: skipped (no progress_report table: progress reporting not merged)');
     // Each login costs one scrypt (~0.1 s of CPU here): enough distinct hamlets for 50 writers, not more.
     const hamletCount = args.quick ? 100 : 300;
-    const principals = await loadPrincipals(db.pool, hamletCount);
+    const principals = await loadPrincipals(db.pool, hamletCount, wanted(8) ? HOT_WRITERS : 0);
     const postgres = (await db.pool.query<{ v: string }>("select current_setting('server_version') as v")).rows[0].v;
 
     // ---- servers ----------------------------------------------------------------------------------------------
     const key = generateSigningKey();
-    const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+    // The heap bound of `npm start` and the Dockerfile, so the memory figure is the one production runs with.
+    const heap = /--max-old-space-size=\d+/.exec(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start)?.[0];
+    const nodeArgs = [...(heap ? [heap] : []), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [])];
     api = await startApiServer({ root: ROOT, databaseUrl: db.url, privateKeyPem: key, mode: 'production', nodeArgs, log });
     probe = await startApiServer({ root: ROOT, databaseUrl: db.url, privateKeyPem: key, mode: 'development', log });
     const fields = await schemaFields(probe.url);
     const t = performance.now();
     const [national, province, commune] = await loginAll(api.url, [principals.national.username, principals.province.username, principals.commune.username], BENCH_PASSWORD);
     const hamletTokens = await loginAll(api.url, principals.hamlets.map((h) => h.username), BENCH_PASSWORD, 4);
+    const hotTokens = await loginAll(api.url, principals.hot.map((h) => h.username), BENCH_PASSWORD, 4);
     log(`signed in ${3 + hamletTokens.length} principals through login (${Math.round(performance.now() - t)} ms)`);
     const [{ id: provinceCampaignId }] = (
       await db.pool.query<{ id: number }>(`select c.id from campaign c join admin_unit u on u.id = c.scope_unit_id where c.name = $1 and u.code = $2`, [CAMPAIGN_NAME, principals.province.unitCode])
@@ -77,36 +110,72 @@ async function main(): Promise<void> {
     };
     const load = async (entries: LoadEntry[], connections: number, counterStart = 0) => {
       api!.resetRss();
-      const r = await runLoad({ url: api!.url, connections, duration: args.duration, warmup: args.warmup, entries, counterStart });
+      const r = await runLoad({ url: api!.url, connections, duration: args.duration, warmup: args.warmup, entries, counterStart, serverPid: api!.pid });
       return { r, rss: api!.maxRssMb() };
     };
 
-    // ---- 5. bulk import (first, so the days it appends lie before today's reports) ----------------------------
-    if (wanted(5)) {
-      const cli = path.join(ROOT, 'dist/src/cli/import-progress.js');
+    // ---- 5 and 9. bulk imports (first, so the days they append lie before today's reports) ------------------------
+    const cli = path.join(ROOT, 'dist/src/cli/import-progress.js');
+    const importFile = async (id: number, name: string, rows: number, firstDay: string, days: number, dayOffset: number) => {
       if (!fs.existsSync(cli) || !progress) {
-        results.push({ id: 5, name: 'bulk import (CLI)', status: 'skipped', note: 'not available: npm run import:progress (src/cli/import-progress.ts)' });
-      } else {
-        const file = await writeImportCsv(db.pool, { rows: IMPORT_ROWS, historyLastDay: historyLast, historyDays: args.days, firstDay: addDays(historyLast, 1), days: importDays });
-        const rows = fs.readFileSync(file, 'utf8').trimEnd().split('\n').length - 1;
-        log(`import: ${rows} rows from ${file}`);
-        const r = await runImportCli(ROOT, db.url, file);
-        fs.rmSync(path.dirname(file), { recursive: true, force: true });
-        const perSecond = rows / (r.ms / 1000);
+        results.push({ id, name, status: 'skipped', note: 'not available: npm run import:progress (src/cli/import-progress.ts)' });
+        return null;
+      }
+      const file = await writeImportCsv(db.pool, { rows, historyDays: args.days, firstDay, dayOffset, days });
+      const lines = Number(execFileSync('wc', ['-l', file]).toString().trim().split(/\s+/)[0]) - 1;
+      log(`scenario ${id}: importing ${lines} rows from ${file}`);
+      const before = await deadlocks(db.pool);
+      const r = await runImportCli(ROOT, db.url, file);
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+      return { r, lines, perSecond: lines / (r.ms / 1000), deadlocks: (await deadlocks(db.pool)) - before };
+    };
+    if (wanted(5)) {
+      const x = await importFile(5, 'bulk import (CLI)', IMPORT_ROWS, addDays(historyLast, 1), importDays, 0);
+      if (x) {
+        const { r, lines, perSecond } = x;
         results.push({
           id: 5, name: 'bulk import (CLI)', status: r.code === 0 ? 'ran' : 'failed', note: r.code === 0 ? undefined : r.output,
-          perSecond, unit: 'rows/s', total: rows, errors: r.code === 0 ? 0 : 1,
-          goal: { text: '≥ 50,000 rows/s', pass: r.code === 0 && perSecond >= 50_000 },
+          perSecond, unit: 'rows/s', total: lines, errors: r.code === 0 ? 0 : 1, maxRssMb: r.maxRssMb ?? undefined,
+          goal: { text: '≥ 50,000 rows/s end to end', pass: r.code === 0 && perSecond >= 50_000 },
           extra: { wallSeconds: Math.round(r.ms / 100) / 10, cli: r.output },
+        });
+      }
+    }
+    if (wanted(9)) {
+      const x = await importFile(9, 'import 1M rows (CLI)', BIG_IMPORT_ROWS, addDays(historyLast, importDays + 1), bigImportDays, importDays);
+      if (x) {
+        const { r, lines, perSecond } = x;
+        log('scenario 9: recomputing every rollup from the raw reports…');
+        const check = r.code === 0 ? await verifyRollups(db.pool) : null;
+        const rss = r.maxRssMb ?? Infinity;
+        results.push({
+          id: 9, name: 'import 1M rows (CLI)', status: r.code === 0 ? 'ran' : 'failed', note: r.code === 0 ? undefined : r.output,
+          perSecond, unit: 'rows/s', total: lines, errors: r.code === 0 ? 0 : 1, maxRssMb: r.maxRssMb ?? undefined,
+          goal: { text: `CLI RSS ≤ 300 MB, rollups exact (${check?.exact ? 'exact' : 'NOT exact'})`, pass: r.code === 0 && rss <= 300 && !!check?.exact },
+          extra: { wallSeconds: Math.round(r.ms / 100) / 10, cli: r.output, rollupCheck: check },
         });
       }
     }
 
     // ---- 1–3. reads, each with its SQL floor ------------------------------------------------------------------
-    const reads = readScenarios({
+    const readContext = {
       fields, today, seriesFrom: addDays(today, -29), provinceCode: principals.province.unitCode, communeCode: principals.commune.unitCode,
       provinceCampaignId, nationalCampaignId, tokens: { national, province, commune },
-    });
+    };
+    const reads = readScenarios(readContext);
+    const figures = figureDocuments(readContext);
+    if (peerStarting) {
+      const started = await peerStarting;
+      peerStarting = null;
+      if (started instanceof Error) {
+        peerInfo = { status: 'failed', note: started.message.slice(0, 2000) };
+        log(`peer: failed to start, scenarios 1 and 2 run without it: ${started.message}`);
+      } else {
+        peer = started;
+        peerInfo = { status: 'ran', postgraphile: peer.postgraphile, node: peer.node, postgresql: peer.postgresql, data: peer.data, setupSeconds: Math.round((performance.now() - peerStartedAt) / 1000) };
+        log(`peer: PostGraphile ${peer.postgraphile} on Node ${peer.node} at ${peer.url} (pid ${peer.serverPid}); its answers equal its SQL floor documents`);
+      }
+    }
     const readable: LoadEntry[] = [];
     for (const s of reads) {
       if (!wanted(s.id) && !wanted(7)) continue;
@@ -119,19 +188,24 @@ async function main(): Promise<void> {
       if (!wanted(s.id)) continue;
       const without = missingOf(fields, s.optional);
       log(`scenario ${s.id} ${s.name}${without.length ? ` (without ${without.join(', ')})` : ''}`);
+      if (s.id === 1 || s.id === 2) {
+        const fig = figures.find((d) => d.id === s.id && missingOf(fields, d.requires).length === 0) ?? null;
+        const r = await measureDashboard({ ...s, id: s.id }, fig, { args, dbUrl: db.url, api, peer, apiDbPool: API_POOL, sqlCount, log });
+        if (without.length) r.note = `without ${without.join(', ')}`;
+        results.push(r);
+        continue;
+      }
       const sqlStatements = await sqlCount(s.entries[0]);
       const { r, rss } = await load(s.entries, args.connections);
       const floor = await measureSqlFloor(db.url, s.floor.sql, s.floor.params, { seconds: args.duration, concurrency: args.connections, poolSize: API_POOL });
-      const goal =
-        s.id === 1 ? { text: '≥ 1,000 req/s, p99 ≤ 50 ms', pass: r.requestsPerSecond >= 1000 && r.p99 <= 50 }
-        : s.id === 2 ? { text: '≥ 300 req/s', pass: r.requestsPerSecond >= 300 }
-        : undefined;
       results.push({
         id: s.id, name: s.name, status: 'ran', note: without.length ? `without ${without.join(', ')}` : undefined, connections: args.connections,
         perSecond: r.requestsPerSecond, total: r.total, p50: r.p50, p90: r.p90, p99: r.p99, errors: r.errors, errorSample: r.errorSample,
-        sqlStatements, maxRssMb: rss, floor, ratio: floor.p50 > 0 ? r.p50 / floor.p50 : undefined, goal,
+        sqlStatements, cpuMsPerRequest: r.cpuMsPerRequest, maxRssMb: rss, floor, ratio: floor.p50 > 0 ? r.p50 / floor.p50 : undefined,
       });
     }
+    // The rest runs without the peer: free its memory and CPU.
+    await peer?.stop();
 
     // ---- 4. reporting from many hamlet officers, then the exactness check --------------------------------------
     const hamlets = principals.hamlets.map((h, i) => ({ unitId: h.unitId, token: hamletTokens[i] }));
@@ -142,15 +216,45 @@ async function main(): Promise<void> {
       else {
         const entries = reportEntries(hamlets, today);
         const sqlStatements = await sqlCount(entries[entries.length - 1]);
+        const before = await deadlocks(db.pool);
         const { r, rss } = await load(entries, 50, counter);
         counter = r.nextCounter;
+        const retriedDeadlocks = (await deadlocks(db.pool)) - before;
         log('scenario 4: recomputing every rollup from the raw reports…');
         const check = await verifyRollups(db.pool);
         results.push({
           id: 4, name: 'reporting', status: 'ran', connections: 50, perSecond: r.requestsPerSecond, unit: 'writes/s', total: r.total,
-          p50: r.p50, p90: r.p90, p99: r.p99, errors: r.errors, errorSample: r.errorSample, sqlStatements, maxRssMb: rss,
-          goal: { text: `≥ 500 writes/s, rollups exact (${check.exact ? 'exact' : 'NOT exact'})`, pass: r.requestsPerSecond >= 500 && check.exact },
-          extra: { rollupCheck: check, distinctHamlets: hamlets.length },
+          p50: r.p50, p90: r.p90, p99: r.p99, errors: r.errors, errorSample: r.errorSample, sqlStatements, cpuMsPerRequest: r.cpuMsPerRequest, maxRssMb: rss,
+          goal: {
+            text: `≥ 500 writes/s, p99 ≤ 250 ms, rollups exact (${check.exact ? 'exact' : 'NOT exact'})`,
+            pass: r.requestsPerSecond >= 500 && r.p99 <= 250 && check.exact && r.errors === 0,
+          },
+          extra: { rollupCheck: check, distinctHamlets: hamlets.length, deadlocksRetriedInDatabase: retriedDeadlocks },
+        });
+      }
+    }
+
+    // ---- 8. reporting inside one province: every write touches the same province and district rows --------------
+    if (wanted(8)) {
+      const missing = missingOf(fields, ['Mutation.reportProgress']);
+      if (missing.length || principals.hot.length === 0) results.push({ id: 8, name: 'reporting, one province', status: 'skipped', note: `not available: ${missing.join(', ') || 'hamlets'}` });
+      else {
+        const hot = principals.hot.map((h, i) => ({ unitId: h.unitId, token: hotTokens[i] }));
+        // As many connections as hamlets at most, so no hamlet has two reports in flight (their values rise).
+        const connections = Math.min(50, hot.length);
+        const before = await deadlocks(db.pool);
+        const { r, rss } = await load(reportEntries(hot, today), connections, counter);
+        counter = r.nextCounter;
+        const retriedDeadlocks = (await deadlocks(db.pool)) - before;
+        const check = await verifyRollups(db.pool);
+        results.push({
+          id: 8, name: 'reporting, one province', status: 'ran', connections, perSecond: r.requestsPerSecond, unit: 'writes/s', total: r.total,
+          p50: r.p50, p90: r.p90, p99: r.p99, errors: r.errors, errorSample: r.errorSample, maxRssMb: rss,
+          goal: {
+            text: `≥ 300 writes/s, 0 deadlocks surfaced, rollups exact (${check.exact ? 'exact' : 'NOT exact'})`,
+            pass: r.requestsPerSecond >= 300 && r.errors === 0 && check.exact,
+          },
+          extra: { firstHamlet: principals.hot[0].unitCode, hamlets: hot.length, deadlocksRetriedInDatabase: retriedDeadlocks, rollupCheck: check },
         });
       }
     }
@@ -164,7 +268,7 @@ async function main(): Promise<void> {
       const { r, rss } = await load(entries, connections);
       results.push({
         id: 6, name: 'logins', status: 'ran', connections, perSecond: r.requestsPerSecond, unit: 'logins/s', total: r.total,
-        p50: r.p50, p90: r.p90, p99: r.p99, errors: r.errors, errorSample: r.errorSample, sqlStatements, maxRssMb: rss,
+        p50: r.p50, p90: r.p90, p99: r.p99, errors: r.errors, errorSample: r.errorSample, sqlStatements, cpuMsPerRequest: r.cpuMsPerRequest, maxRssMb: rss,
       });
     }
 
@@ -180,7 +284,7 @@ async function main(): Promise<void> {
         const check = await verifyRollups(db.pool);
         results.push({
           id: 7, name: 'mixed 90/10', status: 'ran', connections: args.connections, perSecond: r.requestsPerSecond, total: r.total,
-          p50: r.p50, p90: r.p90, p99: r.p99, errors: r.errors, errorSample: r.errorSample, maxRssMb: rss,
+          p50: r.p50, p90: r.p90, p99: r.p99, errors: r.errors, errorSample: r.errorSample, cpuMsPerRequest: r.cpuMsPerRequest, maxRssMb: rss,
           extra: { rollupsExactAfter: check.exact, reads: `${readable.length} shapes`, writesShare: 0.1 },
         });
       }
@@ -193,20 +297,25 @@ async function main(): Promise<void> {
       startedAt,
       command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
       machine: machineInfo(postgres),
-      settings: { ...args, importRows: IMPORT_ROWS, apiDbPool: API_POOL, reportingConnections: 50, hamletOfficers: hamlets.length },
+      settings: { ...args, importRows: IMPORT_ROWS, bigImportRows: BIG_IMPORT_ROWS, hotWriters: HOT_WRITERS, apiDbPool: API_POOL, reportingConnections: 50, hamletOfficers: hamlets.length },
       data: {
         units: units.provinces + units.districts + units.communes + units.hamlets, ...units, campaigns: campaigns.campaigns, quotas: campaigns.quotas,
         historyDays: args.days, historyFrom: historyFirst, historyTo: historyLast, reportsLoaded: progress?.reports ?? 0, reportsAtEnd: reports,
         rollupChangeRowsLoaded: progress?.rollupRows ?? 0, missingFields: ['Unit.progress', 'Unit.series', 'Unit.reasons', 'Unit.teams', 'Unit.teamCoverage', 'Unit.campaignProgress', 'Unit.rankedChildren', 'Mutation.reportProgress'].filter((x) => !fields.has(x)),
       },
+      peer: peerInfo,
       scenarios: results,
-      memory: { maxRssMb: maxRss, goal: { text: '≤ 512 MB', pass: maxRss <= 512 } },
+      memory: { maxRssMb: maxRss, goal: { text: `≤ ${MAX_RSS_MB} MB in every scenario`, pass: maxRss <= MAX_RSS_MB } },
       setupSeconds: Math.round(setupSeconds),
       totalSeconds: Math.round((performance.now() - t0) / 1000),
     };
     console.log(formatTable(report));
     console.log(`\nresults: ${path.relative(process.cwd(), writeJson(ROOT, report))} (setup ${report.setupSeconds} s, total ${report.totalSeconds} s)`);
   } finally {
+    // A peer still installing when something failed is stopped once it is up.
+    const pending = await peerStarting;
+    if (pending && !(pending instanceof Error)) await pending.stop().catch(() => {});
+    await peer?.stop().catch(() => {});
     await probe?.stop().catch(() => {});
     await api?.stop().catch(() => {});
     await db.close();

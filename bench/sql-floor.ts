@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 
 export interface FloorResult {
   /** Statements per second. */
@@ -44,5 +44,35 @@ export async function measureSqlFloor(url: string, sql: string, params: unknown[
     };
   } finally {
     await pool.end();
+  }
+}
+
+export interface SequentialFloorResult {
+  /** Milliseconds per statement on one connection, nothing else running through it. */
+  median: number;
+  min: number;
+  p90: number;
+  samples: number;
+}
+
+/**
+ * The unloaded SQL floor: the floor statement on ONE connection, back to back (`warm` discarded, then `samples`
+ * timed). This is what an unloaded API request (one connection, sequential requests) is compared with.
+ */
+export async function measureSqlFloorSequential(url: string, sql: string, params: unknown[], opts: { warm: number; samples: number } = { warm: 10, samples: 50 }): Promise<SequentialFloorResult> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (let i = 0; i < opts.warm; i++) await client.query(sql, params);
+    const times: number[] = [];
+    for (let i = 0; i < opts.samples; i++) {
+      const t = performance.now();
+      await client.query(sql, params);
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    return { median: percentile(times, 50), min: times[0] ?? 0, p90: percentile(times, 90), samples: times.length };
+  } finally {
+    await client.end();
   }
 }

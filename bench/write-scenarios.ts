@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { Pool } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { toGlobalId } from '../src/common/global-id';
 import { gqlBody, type LoadEntry } from './load';
 import { loginBody } from './graphql';
@@ -18,7 +20,10 @@ const REPORT = `mutation Report($input: ReportProgressInput!) { reportProgress(i
 export function reportEntries(hamlets: { unitId: number; token: string }[], asOf: string): LoadEntry[] {
   return hamlets.map((h) => {
     const values = PIPELINE.map((p) => `{"metric":"${p.metric}","value":__N__}`).join(',');
-    const body = gqlBody(REPORT, { input: { unitId: toGlobalId('Unit', h.unitId), asOf, values: [] } }).replace('"values":[]', `"values":[${values}]`);
+    // With a reason: when the load generator lets a hamlet's later report overtake an earlier one, the earlier
+    // (lower) value lands as a correction instead of a refusal; the work per report is the same.
+    const input = { unitId: toGlobalId('Unit', h.unitId), asOf, values: [], correctionReason: 'bench: reports may arrive out of order' };
+    const body = gqlBody(REPORT, { input }).replace('"values":[]', `"values":[${values}]`);
     return { token: h.token, body };
   });
 }
@@ -90,26 +95,38 @@ export async function verifyRollups(pool: Pool): Promise<RollupCheck> {
 
 /**
  * A CSV of `rows` progress rows for the days after the loaded history (firstDay onwards): every hamlet's three
- * pipeline metrics per day, each day 10 above the last history value, so the rows are valid appends.
+ * pipeline metrics per day, each day 10 above the last history value, so the rows are valid appends. Streamed
+ * from PostgreSQL to the file (COPY … TO STDOUT), so a million rows cost the bench no memory.
  */
-export async function writeImportCsv(pool: Pool, opts: { rows: number; historyLastDay: string; historyDays: number; firstDay: string; days: number }): Promise<string> {
+export async function writeImportCsv(pool: Pool, opts: { rows: number; historyDays: number; firstDay: string; dayOffset?: number; days: number }): Promise<string> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vneid-bench-import-')), 'progress.csv');
   const shares = PIPELINE.map((p) => `('${p.metric}', ${p.share}::numeric)`).join(', ');
-  const { rows } = await pool.query<{ line: string }>(
-    `select h.code || ',' || m.code || ',' || to_char($1::date + d.j - 1, 'YYYY-MM-DD') || ',' ||
-            (floor(h.eligible_citizens * m.share * $2::int / $2::int)::bigint + 10 * d.j) as line
-       from admin_unit h cross join (values ${shares}) m(code, share) cross join generate_series(1, $3::int) d(j)
-      where h.level = 'HAMLET' and h.valid_to is null and h.eligible_citizens is not null
-      order by d.j, h.id, m.code
-      limit $4`,
-    [opts.firstDay, opts.historyDays, opts.days, opts.rows],
-  );
-  fs.writeFileSync(file, ['unit_code,metric,as_of,value', ...rows.map((r) => r.line)].join('\n') + '\n');
+  const day = (n: number) => Math.trunc(n);
+  fs.writeFileSync(file, 'unit_code,metric,as_of,value\n');
+  const client = await pool.connect();
+  try {
+    const sql = `copy (
+      select h.code, m.code, to_char('${opts.firstDay}'::date + d.j - 1, 'YYYY-MM-DD'),
+             floor(h.eligible_citizens * m.share * ${day(opts.historyDays)} / ${day(opts.historyDays)})::bigint + 10 * (d.j + ${day(opts.dayOffset ?? 0)})
+        from admin_unit h cross join (values ${shares}) m(code, share) cross join generate_series(1, ${day(opts.days)}) d(j)
+       where h.level = 'HAMLET' and h.valid_to is null and h.eligible_citizens is not null
+       order by d.j, h.id, m.code
+       limit ${day(opts.rows)}) to stdout with (format csv)`;
+    await pipeline(client.query(copyTo(sql)), fs.createWriteStream(file, { flags: 'a' }));
+  } finally {
+    client.release();
+  }
   return file;
 }
 
+/** PostgreSQL's count of deadlocks it detected in this database (the API retries them; clients never see one). */
+export async function deadlocks(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>('select deadlocks::text as n from pg_stat_database where datname = current_database()');
+  return Number(rows[0].n);
+}
+
 /** Runs the compiled `import:progress` CLI (what `npm run import:progress` runs after building) on the file. */
-export function runImportCli(root: string, databaseUrl: string, file: string): Promise<{ ms: number; code: number; output: string }> {
+export function runImportCli(root: string, databaseUrl: string, file: string): Promise<{ ms: number; code: number; output: string; maxRssMb: number | null }> {
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(process.execPath, [path.join(root, 'dist/src/cli/import-progress.js'), file], {
@@ -119,6 +136,9 @@ export function runImportCli(root: string, databaseUrl: string, file: string): P
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('exit', (code) => resolve({ ms: performance.now() - started, code: code ?? 1, output: output.trim().split('\n').slice(-3).join(' | ') }));
+    child.on('exit', (code) => {
+      const rss = /max RSS (\d+) MB/.exec(output)?.[1];
+      resolve({ ms: performance.now() - started, code: code ?? 1, output: output.trim().split('\n').slice(-3).join(' | '), maxRssMb: rss ? Number(rss) : null });
+    });
   });
 }

@@ -7,6 +7,7 @@ import { Migration20261123001000Campaigns } from './Migration20261123001000Campa
 import { Migration20261123002000Progress } from './Migration20261123002000Progress';
 import { Migration20261123003000Teams } from './Migration20261123003000Teams';
 import { Migration20261130000500DataVersion } from './Migration20261130000500DataVersion';
+import { Migration20261130001000ProgressWriter } from './Migration20261130001000ProgressWriter';
 import { Migration20261130005000LiveFigures } from './Migration20261130005000LiveFigures';
 
 /** Migrations in order. Append new ones here (npm run db:migration:create does it). Never edit a landed one. */
@@ -20,5 +21,6 @@ export const migrationsList = [
   { name: 'Migration20261123002000Progress', class: Migration20261123002000Progress },
   { name: 'Migration20261123003000Teams', class: Migration20261123003000Teams },
   { name: 'Migration20261130000500DataVersion', class: Migration20261130000500DataVersion },
+  { name: 'Migration20261130001000ProgressWriter', class: Migration20261130001000ProgressWriter },
   { name: 'Migration20261130005000LiveFigures', class: Migration20261130005000LiveFigures },
 ];

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ProblemList } from '../src/common/errors';
-import { allMetrics } from '../src/metrics/metric.repo';
-import { writeReports, type ReportWrite } from '../src/progress/progress-write.service';
+import { SQL_TRUE } from '../src/auth/ability-to-sql';
+import { todayInVietnam } from '../src/common/scalars';
+import { createRawStaging, emSql, stageRows, type StagedRow } from '../src/progress/progress-bulk.repo';
+import { writeStagedAtomically } from '../src/progress/progress-bulk.service';
 import type { ReportUnit } from '../src/progress/progress-rules';
 import { DEMO_CODES } from './demo-units';
 
@@ -60,8 +61,6 @@ const minusDays = (day: string, n: number): string => new Date(Date.parse(`${day
 
 /** Loads the demo progress (idempotent: a second run changes nothing). Needs seedDemoUnits first; runs in the caller's transaction. */
 export async function seedDemoProgress(em: EntityManager): Promise<{ changed: number }> {
-  const catalogue = await allMetrics(em);
-  const metrics = new Map(catalogue.map((m) => [m.code, m]));
   const hamlets: (ReportUnit & { unitCode: string; weight: number })[] = await em.execute(
     `select p.code as "unitCode", h.id, h.code, h.path::text as path, h.level, to_char(h.valid_from, 'YYYY-MM-DD') as "validFrom",
             to_char(h.valid_to, 'YYYY-MM-DD') as "validTo", coalesce(h.eligible_citizens, 1) as weight
@@ -70,7 +69,7 @@ export async function seedDemoProgress(em: EntityManager): Promise<{ changed: nu
       order by h.code`,
     DEMO_PROGRESS.map((f) => f.unitCode),
   );
-  const writes: ReportWrite[] = [];
+  const rows: StagedRow[] = [];
   for (const figure of DEMO_PROGRESS) {
     const under = hamlets.filter((h) => h.unitCode === figure.unitCode);
     if (under.length === 0) throw new Error(`seedDemoProgress: no hamlets under ${figure.unitCode}; run seedDemoUnits first.`);
@@ -94,7 +93,7 @@ export async function seedDemoProgress(em: EntityManager): Promise<{ changed: nu
       under.forEach((unit, i) => {
         const days: [string, number][] = [...EARLIER.map(([d, share]): [string, number] => [minusDays(figure.asOf, d), Math.floor(values[i] * share)]), [figure.asOf, values[i]]];
         for (const [asOf, value] of days) {
-          writes.push({ unit, metric: metrics.get(code)!, asOf, value, note: 'Demo data (DOMAIN.md)', reason: null, allowDecrease: false, path: ['seed', unit.code, code, asOf] });
+          rows.push({ line: rows.length + 1, unitCode: unit.code, metric: code, asOf, value, note: 'Demo data (DOMAIN.md)' });
         }
       });
     }
@@ -105,12 +104,18 @@ export async function seedDemoProgress(em: EntityManager): Promise<{ changed: nu
         const gap = collected[i] - activated[i];
         const split = largestRemainder(gap, DEMO_REASON_SHARES.map(([, s]) => s));
         DEMO_REASON_SHARES.forEach(([code], k) => {
-          if (split[k] > 0) writes.push({ unit, metric: metrics.get(code)!, asOf: figure.asOf, value: split[k], note: 'Demo data (synthetic reasons)', reason: null, allowDecrease: true, path: ['seed', unit.code, code, figure.asOf] });
+          if (split[k] > 0) rows.push({ line: rows.length + 1, unitCode: unit.code, metric: code, asOf: figure.asOf, value: split[k], note: 'Demo data (synthetic reasons)' });
         });
       });
     }
   }
-  const problems = new ProblemList();
-  const out = await writeReports({ principal: null, requestId: 'seed:demo-progress' }, em, writes, catalogue.filter((m) => m.pipelineOrder != null), problems);
-  return { changed: out.changed.length };
+  const sql = emSql(em);
+  await createRawStaging(sql, 1, true);
+  await stageRows(sql, rows);
+  const out = await writeStagedAtomically(
+    sql,
+    { principalId: null, requestId: 'seed:demo-progress', unitScope: SQL_TRUE, today: todayInVietnam(), label: 'Row', chunkRows: rows.length, pathOf: () => ['seed'] },
+    false,
+  );
+  return { changed: out.changed };
 }

@@ -19,7 +19,7 @@ export interface App {
 }
 
 /** Waits for the database with exponential backoff, then fails with a message that says what to fix. */
-async function connectWithRetry(databaseUrl: string, config: Config, log: Logger): Promise<MikroORM> {
+async function connectWithRetry(databaseUrl: string, config: Config, log: Logger, guarded: boolean): Promise<MikroORM> {
   const where = (() => {
     try {
       const u = new URL(databaseUrl);
@@ -31,7 +31,7 @@ async function connectWithRetry(databaseUrl: string, config: Config, log: Logger
   for (let attempt = 1; ; attempt++) {
     let orm: MikroORM | undefined;
     try {
-      orm = await openOrm(databaseUrl, config.dbPoolMax);
+      orm = await openOrm(databaseUrl, config.dbPoolMax, guarded ? config.db : undefined);
       await orm.em.getConnection().execute('select 1');
       return orm;
     } catch (e) {
@@ -49,11 +49,17 @@ async function connectWithRetry(databaseUrl: string, config: Config, log: Logger
 /** Opens the database (migrating it), and serves the API. Used by main.ts and by the tests. */
 export async function createApp(config: Config, databaseUrl: string): Promise<App> {
   const log = createLogger(config.logLevel);
-  const orm = await connectWithRetry(databaseUrl, config, log);
+  // Migrations may run long statements: they get their own connection, free of the request timeouts.
+  const migrator = await connectWithRetry(databaseUrl, config, log, false);
+  try {
+    const applied = await migrate(migrator);
+    if (applied.length) log.info({ applied }, 'migrations applied');
+  } finally {
+    await migrator.close(true);
+  }
+  const orm = await connectWithRetry(databaseUrl, config, log, true);
   let server: RunningServer | undefined;
   try {
-    const applied = await migrate(orm);
-    if (applied.length) log.info({ applied }, 'migrations applied');
     const keys = await loadKeySet(config);
     const schema = await createSchema();
     server = await startHttpServer({ config, orm, keys, schema, log });

@@ -25,6 +25,20 @@ export interface Config {
     readonly previousPublicKeys: readonly Record<string, unknown>[];
   };
   readonly dbPoolMax: number;
+  /** Bounds on every wait for the database (milliseconds); see DatabaseGuards in src/db/guards.ts. */
+  readonly db: {
+    readonly statementTimeoutMs: number;
+    readonly lockTimeoutMs: number;
+    readonly idleInTransactionTimeoutMs: number;
+    readonly acquireTimeoutMs: number;
+    readonly connectTimeoutMs: number;
+    /** A socket that has sent a query and heard nothing for this long is cut (a hung or partitioned server). */
+    readonly answerTimeoutMs: number;
+    readonly keepAliveDelayMs: number;
+    readonly readinessTimeoutMs: number;
+    /** Seconds a client is told to wait (Retry-After) when the database is unavailable. */
+    readonly retryAfterSeconds: number;
+  };
   /** How many times to try reaching the database at start (with backoff) before giving up. */
   readonly dbConnectAttempts: number;
   readonly limits: {
@@ -32,7 +46,11 @@ export interface Config {
     readonly maxAliases: number;
     readonly maxCost: number;
     readonly maxTokens: number;
+    /** Deepest nesting of brackets a document may have (checked before parsing). */
+    readonly maxNesting: number;
     readonly maxBodyBytes: number;
+    /** Largest serialized GraphQL response; larger ones are replaced by a typed error. */
+    readonly maxResponseBytes: number;
   };
   /** Origins allowed to call the API from a browser (CORS); empty: none. */
   readonly corsOrigins: readonly string[];
@@ -52,6 +70,23 @@ export interface Config {
 }
 
 type Env = Record<string, string | undefined>;
+type IntReader = (name: string, def: number, min: number, max: number) => number;
+
+function dbBounds(int: IntReader): Config['db'] {
+  const statementTimeoutMs = int('DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000);
+  return {
+    statementTimeoutMs,
+    lockTimeoutMs: int('DB_LOCK_TIMEOUT_MS', 5_000, 50, 3_600_000),
+    idleInTransactionTimeoutMs: int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 1_000, 3_600_000),
+    acquireTimeoutMs: int('DB_ACQUIRE_TIMEOUT_MS', 5_000, 100, 600_000),
+    connectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
+    // Past the statement timeout, so a slow statement is cancelled by the server (and reported) before this fires.
+    answerTimeoutMs: int('DB_ANSWER_TIMEOUT_MS', statementTimeoutMs + 2_000, 200, 3_600_000),
+    keepAliveDelayMs: int('DB_KEEPALIVE_DELAY_MS', 10_000, 1_000, 3_600_000),
+    readinessTimeoutMs: int('READINESS_TIMEOUT_MS', 2_000, 100, 60_000),
+    retryAfterSeconds: int('RETRY_AFTER_SECONDS', 2, 1, 3_600),
+  };
+}
 
 /** Parses the environment once; throws naming every bad variable. Nothing else reads process.env. */
 export function loadConfig(env: Env = process.env): Config {
@@ -120,12 +155,15 @@ export function loadConfig(env: Env = process.env): Config {
     },
     dbPoolMax: int('DB_POOL_MAX', 10, 1, 200),
     dbConnectAttempts: int('DB_CONNECT_ATTEMPTS', 8, 1, 100),
+    db: dbBounds(int),
     limits: {
       maxDepth: int('MAX_QUERY_DEPTH', 12, 2, 100),
       maxAliases: int('MAX_QUERY_ALIASES', 30, 0, 1000),
-      maxCost: int('MAX_QUERY_COST', 250_000, 10, 100_000_000),
+      maxCost: int('MAX_QUERY_COST', 100_000, 10, 100_000_000),
       maxTokens: int('MAX_QUERY_TOKENS', 5000, 100, 1_000_000),
+      maxNesting: int('MAX_QUERY_NESTING', 64, 4, 500),
       maxBodyBytes: int('MAX_BODY_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+      maxResponseBytes: int('MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     rateLimits: {

@@ -1,13 +1,12 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, HeaderMap, type GraphQLRequestContext } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { operationGatePlugin } from './auth/operation-gate.plugin';
 import { responseCachePlugin } from './cache/response-cache.plugin';
 import { ResponseCache } from './cache/response-cache';
 import { DataVersion } from './cache/data-version.repo';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from './config';
@@ -18,18 +17,17 @@ import { authenticate } from './auth/authenticate';
 import { defineAbility } from './auth/ability';
 import { requestScope } from './db/request-scope';
 import { setMaxPageSize } from './common/pagination';
-import { aliasLimit, costLimitPlugin, depthLimit } from './common/query-limits';
+import { aliasLimit, boundedStringify, costLimitPlugin, depthLimit, nestingRefusal, noSubscriptions } from './common/query-limits';
+import { classifyContextFailure, formatError, unavailableStatusPlugin } from './common/format-error';
+import { databaseAnswers } from './db/guards';
 import { createMetrics } from './observability/metrics';
 import { legacyJsonStatusPlugin } from './common/json-status.plugin';
-import { createLiveHandler, subscriptionsElsewherePlugin } from './live/sse-handler';
+import { createLiveHandler } from './live/sse-handler';
 import { FiguresHub } from './live/figures-hub';
 import { requestLogPlugin } from './observability/request-log.plugin';
 import { applyCors, securityHeaders } from './http-headers';
 import { RateLimiter } from './common/rate-limit';
 import { RateLimitedError } from './common/errors';
-
-/** Codes of errors the GraphQL layer itself raises about the request; safe to pass through. */
-const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
 
 export interface HttpServerDeps {
   config: Config;
@@ -46,53 +44,6 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export function formatError(log: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    const requestId = requestScope.getStore()?.requestId ?? (formatted.extensions?.requestId as string | undefined);
-    if (original instanceof AppError) {
-      if (original.logLevel !== 'debug') log[original.logLevel]({ requestId, code: original.code, msg: original.message }, 'request refused');
-      const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
-      return { ...formatted, extensions: { ...extensions, code: original.code, requestId } };
-    }
-    // Errors graphql-js raises about the request itself (syntax, validation, variable coercion) are
-    // GraphQLErrors with no non-GraphQL cause; they speak of the client's input and pass through.
-    const code = formatted.extensions?.code;
-    const cause = original instanceof GraphQLError ? original.originalError : undefined;
-    if (original instanceof GraphQLError && (!cause || cause instanceof GraphQLError) && code !== 'INTERNAL_SERVER_ERROR') {
-      const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions: { ...extensions, code: typeof code === 'string' && PASS_THROUGH.has(code) ? code : 'BAD_USER_INPUT', requestId } };
-    }
-    if (original instanceof GraphQLError && !cause && code === 'INTERNAL_SERVER_ERROR' && /Variable|cannot represent|Expected type/.test(original.message)) {
-      return { ...formatted, extensions: { code: 'BAD_USER_INPUT', requestId } };
-    }
-    log.error({ requestId, err: original }, 'unexpected error');
-    if (isDatabaseUnavailable(original)) {
-      return {
-        message: `The database is unavailable; retry shortly. Request id ${requestId}.`,
-        locations: formatted.locations,
-        path: formatted.path,
-        extensions: { code: 'INTERNAL_SERVER_ERROR', requestId, retryable: true },
-      };
-    }
-    return {
-      message: `Internal server error. Quote request id ${requestId} when reporting it.`,
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
-    };
-  };
-}
-
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '55000']);
-const UNAVAILABLE_MESSAGE = /Connection terminated|ECONNREFUSED|Timeout acquiring a connection|not currently accepting connections|terminating connection/;
-
-function isDatabaseUnavailable(e: unknown): boolean {
-  const err = e as { code?: string; sqlState?: string; cause?: { code?: string }; message?: string };
-  const codes = [err?.code, err?.sqlState, err?.cause?.code].filter((c): c is string => typeof c === 'string');
-  return codes.some((c) => UNAVAILABLE_CODES.has(c)) || UNAVAILABLE_MESSAGE.test(err?.message ?? '');
-}
-
 export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServer> {
   const { config, orm, keys, schema, log } = deps;
   setMaxPageSize(config.maxPageSize);
@@ -101,7 +52,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
   const rateLimiter = new RateLimiter(orm, log, config.rateLimits.windowSeconds, config.rateLimits.flushMs);
   const apollo = new ApolloServer<Context>({
     schema,
-    validationRules: [depthLimit(config.limits.maxDepth), aliasLimit(config.limits.maxAliases)],
+    validationRules: [noSubscriptions, depthLimit(config.limits.maxDepth), aliasLimit(config.limits.maxAliases)],
     parseOptions: { maxTokens: config.limits.maxTokens },
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
@@ -109,14 +60,15 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
     csrfPrevention: true,
     // main.ts owns SIGINT/SIGTERM and drains requests before the database stops.
     stopOnTerminationSignals: false,
-    formatError: formatError(log),
+    formatError: formatError(log, config.db.retryAfterSeconds),
+    stringifyResult: boundedStringify(config.limits.maxResponseBytes),
     plugins: [
       // Apollo's default cache-control plugin wraps every resolver in willResolveField; we set no cache hints.
       ApolloServerPluginCacheControlDisabled(),
       operationGatePlugin(),
       legacyJsonStatusPlugin(),
-      subscriptionsElsewherePlugin(),
       costLimitPlugin(schema, config.limits.maxCost),
+      unavailableStatusPlugin(config.db.retryAfterSeconds),
       responseCachePlugin(responseCache, new DataVersion((sql) => orm.em.getConnection().execute(sql))),
       requestLogPlugin(log, metrics),
       {
@@ -179,7 +131,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
     log,
     validationRules: [depthLimit(config.limits.maxDepth), aliasLimit(config.limits.maxAliases)],
     contextFor: (req) => buildContext(req, randomUUID()),
-    formatError: formatError(log),
+    formatError: formatError(log, config.db.retryAfterSeconds),
   });
 
   const handleGraphql = async (req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> => {
@@ -206,13 +158,17 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const tooDeep = nestingRefusal((parsed as { query?: unknown } | undefined)?.query ?? url.searchParams.get('query'), config.limits.maxNesting);
+    if (tooDeep) return send(res, 400, tooDeep);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsed },
       context: () =>
-        buildContext(req, requestId).catch((e: unknown) => {
-          if (e instanceof AppError) (e.extensions as Record<string, unknown>).requestId = requestId;
-          throw e;
-        }),
+        buildContext(req, requestId)
+          .catch(classifyContextFailure(config.db.retryAfterSeconds))
+          .catch((e: unknown) => {
+            if (e instanceof AppError) (e.extensions as Record<string, unknown>).requestId = requestId;
+            throw e;
+          }),
     });
     for (const [k, v] of result.headers) res.setHeader(k, v);
     res.statusCode = result.status ?? 200;
@@ -243,12 +199,8 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
         if (path === '/healthz') return send(res, 200, { status: 'ok' });
         if (path === '/readyz') {
           if (draining) return send(res, 503, { status: 'draining' });
-          try {
-            await orm.em.getConnection().execute('select 1');
-            return send(res, 200, { status: 'ready' });
-          } catch {
-            return send(res, 503, { status: 'database unreachable' });
-          }
+          const ready = await databaseAnswers(() => orm.em.getConnection().execute('select 1'), config.db.readinessTimeoutMs);
+          return ready ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'database unreachable' });
         }
         if (path === '/metrics' && config.metricsEnabled) {
           const remote = req.socket.remoteAddress ?? '';

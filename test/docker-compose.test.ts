@@ -31,8 +31,11 @@ describe('docker-compose.yml', () => {
     const stages = dockerfile.match(/^FROM node:(\d+)[^\s]* AS \w+/gm) ?? [];
     expect(stages.length).toBeGreaterThanOrEqual(2);
     for (const s of stages) expect(Number(/node:(\d+)/.exec(s)![1]) % 2).toBe(0);
-    const main = /CMD \["node", "([^"]+)"\]/.exec(dockerfile)![1];
+    const [, flags, main] = /CMD \["node", ((?:"--[^"]+", )*)"([^"]+)"\]/.exec(dockerfile)!;
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     expect(main).toBe(pkg.main);
+    // The heap is bounded, the same in the image as in `npm start`.
+    const heap = /--max-old-space-size=\d+/.exec(flags)![0];
+    expect(pkg.scripts.start).toContain(`node ${heap} ${pkg.main}`);
   });
 });

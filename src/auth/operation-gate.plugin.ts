@@ -1,8 +1,14 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Context } from '../context';
 import { RateLimitedError, UnauthenticatedError } from '../common/errors';
 import { PUBLIC_OPERATIONS } from './auth-checker';
+
+export function fragmentsOf(document: DocumentNode | undefined): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document?.definitions ?? []) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  return fragments;
+}
 
 /** Names of an operation's root fields, through fragments (aliases do not hide a field). */
 export function rootFieldNames(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): string[] {
@@ -33,9 +39,7 @@ export function operationGatePlugin(): ApolloServerPlugin<Context> {
       return {
         async didResolveOperation({ contextValue: ctx, operation, document }) {
           if (!operation) return;
-          const fragments = new Map<string, FragmentDefinitionNode>();
-          for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-          const roots = rootFieldNames(operation, fragments);
+          const roots = rootFieldNames(operation, fragmentsOf(document));
           if (!ctx.principal && roots.some((n) => !PUBLIC_OPERATIONS.has(n) && !n.startsWith('__'))) throw new UnauthenticatedError();
           const limit = ctx.config.rateLimits.loginPerAddress;
           if (operation.operation !== 'mutation' || limit <= 0) return;

@@ -3,6 +3,8 @@ import type { Context } from '../context';
 import { todayInVietnam } from '../common/scalars';
 import { isCacheableDocument } from './cacheable';
 import { jurisdictionKey } from './jurisdiction-key';
+import { unchangedFieldCount } from './nothing-changed';
+import { fragmentsOf, rootFieldNames } from '../auth/operation-gate.plugin';
 import type { DataVersion } from './data-version.repo';
 import type { ResponseCache } from './response-cache';
 
@@ -28,14 +30,16 @@ export function responseCachePlugin(cache: ResponseCache | null, version: DataVe
           const data = cache.get(key, readVersion);
           if (!data) return null;
           hit = true;
-          const headers = new HeaderMap([['x-response-cache', 'hit']]);
+          // Said only outside production: a hit would tell a caller that someone with the same grants asked the same.
+          const headers = new HeaderMap(ctx.config.env === 'production' ? [] : [['x-response-cache', 'hit']]);
           return { http: { status: undefined, headers }, body: { kind: 'single', singleResult: { data } } };
         },
-        async willSendResponse({ response, operation, contextValue: ctx }) {
+        async willSendResponse({ response, operation, document, contextValue: ctx }) {
           if (operation?.operation === 'mutation') {
-            const roots = operation.selectionSet.selections;
-            const onlyPrivate = roots.every((s) => s.kind === 'Field' && NO_SHARED_DATA.has(s.name.value));
-            if (!onlyPrivate) await version.bump().catch((err: unknown) => ctx.log.error({ err }, 'data version not advanced'));
+            const roots = rootFieldNames(operation, fragmentsOf(document));
+            const onlyPrivate = roots.every((name) => NO_SHARED_DATA.has(name));
+            const allUnchanged = unchangedFieldCount(ctx) >= roots.length;
+            if (!onlyPrivate && !allUnchanged) await version.bump().catch((err: unknown) => ctx.log.error({ err }, 'data version not advanced'));
             return;
           }
           if (!cache || !key || hit || response.body.kind !== 'single') return;

@@ -1,55 +1,77 @@
-import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { loadConfig } from '../config';
-import { createLogger } from '../logger';
-import { openOrm, migrate } from '../db/orm';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded';
 import { BadUserInputError } from '../common/errors';
-import { importProgressCsv } from '../progress/progress-csv';
-import { systemContext } from '../system-context';
+import { importProgressFile } from '../progress/progress-csv';
 
 /**
  * npm run import:progress -- file.csv
- * Imports progress rows (header unit_code,metric,as_of,value) as the system, 5,000 rows per transaction,
- * printing progress. Safe to re-run after an interruption: rows already stored change nothing.
+ * Imports progress rows (header unit_code,metric,as_of,value) as the system: COPY into a staging table, every line
+ * checked at once (a bad line stops the import before anything is written, and every bad line is printed), then
+ * written in chunks of about 50,000 rows, one transaction each. Safe to re-run after an interruption: rows
+ * already stored change nothing. Loads the ORM only when migrations are pending, so it starts fast.
  */
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const file = process.argv[2];
   if (!file) {
     console.error('Usage: npm run import:progress -- file.csv');
-    process.exit(2);
+    return 2;
   }
   const config = loadConfig();
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  let embedded: EmbeddedDatabase | undefined;
+  let stopEmbedded: (() => Promise<void>) | undefined;
   let url = config.databaseUrl;
   if (!url) {
-    embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'pg'), config.embeddedPgPort, (m) => console.error(m));
+    // Loaded only when needed: requiring the ORM and the embedded server costs more than a 100,000-row import.
+    const { startEmbeddedPostgres } = require('../db/embedded') as typeof import('../db/embedded');
+    const embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'pg'), config.embeddedPgPort, (m) => console.error(m));
+    stopEmbedded = () => embedded.stop();
     url = embedded.url;
   }
-  const orm = await openOrm(url, 2);
-  let code = 0;
+  const connectionString: string = url;
+  const client = new Client({ connectionString });
   try {
-    await migrate(orm);
-    const ctx = systemContext(orm, config, log, 'import-progress');
+    await client.connect();
+    await migrateIfPending(client, connectionString);
     const started = Date.now();
-    const totals = await importProgressCsv(ctx, fs.createReadStream(file), (r) =>
-      console.log(`lines ${r.firstLine}–${r.lastLine}: ${r.changed} written, ${r.unchanged} unchanged`),
-    );
-    console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${totals.changed} reports written, ${totals.unchanged} unchanged.`);
+    const totals = await importProgressFile(client, fs.createReadStream(file), {
+      requestId: `import-progress:${randomUUID()}`,
+      onChunk: (c) => console.log(`chunk ${c.chunk}/${c.chunks}: ${c.rows} rows, ${c.changed} written, ${c.rows - c.changed} unchanged`),
+    });
+    console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${totals.rows} rows, ${totals.changed} reports written, ${totals.unchanged} unchanged.`);
+    console.log(`max RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+    return 0;
   } catch (e) {
-    code = 1;
     if (e instanceof BadUserInputError) {
       console.error(e.message);
       for (const p of e.problems.slice(0, 50)) console.error(`  ${p.message}`);
       if (e.problems.length > 50) console.error(`  … and ${e.problems.length - 50} more.`);
     } else console.error(`Import failed: ${(e as Error).message}`);
+    return 1;
   } finally {
-    await orm.close(true);
-    await embedded?.stop();
+    await client.end().catch(() => {});
+    await stopEmbedded?.();
   }
-  process.exit(code);
 }
 
-void main();
+/** Applies migrations through the ORM only when one of dist/migrations is not recorded as applied. */
+async function migrateIfPending(client: Client, url: string): Promise<void> {
+  const dir = path.resolve(__dirname, '..', '..', 'migrations');
+  const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^Migration\d+\w*\.js$/.test(f)).map((f) => f.replace(/\.js$/, '')) : [];
+  const applied = await client
+    .query<{ name: string }>(`select name from mikro_orm_migrations`)
+    .then((r) => new Set(r.rows.map((x) => x.name.replace(/\.[jt]s$/, ''))))
+    .catch(() => new Set<string>());
+  if (names.length > 0 && names.every((n) => applied.has(n))) return;
+  require('reflect-metadata');
+  const { openOrm, migrate } = require('../db/orm') as typeof import('../db/orm');
+  const orm = await openOrm(url, 1);
+  try {
+    await migrate(orm);
+  } finally {
+    await orm.close(true);
+  }
+}
+
+void main().then((code) => process.exit(code));

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -65,10 +66,18 @@ export class ForbiddenError extends AppError {
   }
 }
 
+/** Longest piece of client input echoed in an error message. */
+export const MAX_ECHO_CHARS = 100;
+
+/** Cuts `text` to `max` characters, saying how much was left out: errors never echo input in full. */
+export function clip(text: string, max = MAX_ECHO_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
 export class NotFoundError extends AppError {
   readonly code = 'NOT_FOUND';
   constructor(what: string, id?: string) {
-    super(id ? `${what} ${id} was not found.` : `${what} was not found.`, { code: 'NOT_FOUND' });
+    super(id ? `${what} ${clip(id)} was not found.` : `${what} was not found.`, { code: 'NOT_FOUND' });
   }
 }
 
@@ -104,6 +113,23 @@ export class RateLimitedError extends AppError {
       code: 'RATE_LIMITED',
       retryAfterSeconds,
       http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+    });
+  }
+}
+
+/**
+ * The database cannot serve the request now (unreachable, restarting, a connection cut, a timeout,
+ * a lock not granted): nothing the client did; the same request may succeed shortly. HTTP 503.
+ */
+export class ServiceUnavailableError extends AppError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  override readonly logLevel = 'warn';
+  constructor(retryAfterSeconds: number, message = `The database is unavailable or busy; retry in ${retryAfterSeconds} seconds.`) {
+    super(message, {
+      code: 'SERVICE_UNAVAILABLE',
+      retryable: true,
+      retryAfterSeconds,
+      http: { status: 503, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
     });
   }
 }

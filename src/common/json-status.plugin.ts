@@ -17,7 +17,9 @@ export function legacyJsonStatusPlugin<T extends object>(): ApolloServerPlugin<T
         async willSendResponse({ response }) {
           if (response.http.status !== 400 || response.body.kind !== 'single') return;
           const { data, errors } = response.body.singleResult;
-          if (data === undefined && errors?.length && errors.every((e) => REQUEST_ERRORS.has(String(e.extensions?.code)))) response.http.status = 200;
+          // Refusals by server policy (a limit, an unsupported operation type) keep their 400.
+          const documentFault = (e: { extensions?: Record<string, unknown> }) => REQUEST_ERRORS.has(String(e.extensions?.code)) && !e.extensions?.limit && !e.extensions?.unsupported;
+          if (data === undefined && errors?.length && errors.every(documentFault)) response.http.status = 200;
         },
       };
     },

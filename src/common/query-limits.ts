@@ -1,7 +1,8 @@
-import { GraphQLError, Kind, type ASTVisitor, type FieldNode, type GraphQLSchema, type ValidationContext, type FragmentDefinitionNode, type SelectionSetNode, getNamedType, isObjectType } from 'graphql';
+import { GraphQLError, Kind, type ASTVisitor, type FieldNode, type GraphQLField, type GraphQLSchema, type ValidationContext, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionSetNode, getNamedType, getNullableType, isListType, isObjectType } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { DEFAULT_PAGE_SIZE } from './pagination';
+import { todayInVietnam } from './scalars';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -10,8 +11,8 @@ export interface QueryLimits {
   maxTokens: number;
 }
 
-const limitError = (message: string, limit: string, max: number, actual: number) =>
-  new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, max, actual } });
+const limitError = (message: string, limit: string, max: number, actual: number, code = 'GRAPHQL_VALIDATION_FAILED') =>
+  new GraphQLError(message, { extensions: { code, limit, max, actual, http: { status: 400 } } });
 
 function depthOf(selection: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>, seen: Set<string>): number {
   if (!selection) return 0;
@@ -58,15 +59,36 @@ export function aliasLimit(max: number) {
   };
 }
 
-/** A connection costs its page size times what each item selects; other fields cost 1 plus their children. */
-const connectionEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+/** What a plain (unpaginated) list is assumed to hold: they are small fixed lists (a unit's ancestors, a campaign's metrics). */
+export const PLAIN_LIST_ITEMS = 10;
+const DAY_MS = 86_400_000;
+
+/** Days from `from` to `to` (both inclusive) with the defaults of a dated series: the 30 days up to today. */
+function seriesDays(args: Record<string, unknown>): number {
+  const to = typeof args.to === 'string' ? args.to : todayInVietnam();
+  const toMs = Date.parse(`${to}T00:00:00Z`);
+  const fromMs = typeof args.from === 'string' ? Date.parse(`${args.from}T00:00:00Z`) : toMs - 29 * DAY_MS;
+  return Number.isFinite(fromMs) && Number.isFinite(toMs) ? Math.max(1, Math.round((toMs - fromMs) / DAY_MS) + 1) : 1;
+}
+
+/** How many items a field produces at most: a connection its page size, a dated series its days, another list PLAIN_LIST_ITEMS. */
+function itemsProduced(parent: string, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number | undefined {
   const named = getNamedType(field.type);
-  if (isObjectType(named) && named.name.endsWith('Connection')) {
-    const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
-    return 1 + Math.max(first, 1) * childComplexity;
-  }
-  void type;
-  return undefined;
+  if (isObjectType(named) && named.name.endsWith('Connection')) return typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
+  // A connection's nodes and edges are its page, already counted on the connection field.
+  if (parent.endsWith('Connection') || !isListType(getNullableType(field.type))) return undefined;
+  if (field.args.some((a) => a.name === 'from') && field.args.some((a) => a.name === 'to')) return seriesDays(args);
+  return PLAIN_LIST_ITEMS;
+}
+
+/**
+ * The cost of a field is what it makes the server produce: a field costs 1 plus its selection, and a
+ * field that produces many items costs that many times its selection (each item's fields are built,
+ * held and serialized). Aliases are separate fields, so they add up.
+ */
+const producedEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  const items = itemsProduced(type.name, field, args);
+  return items === undefined ? undefined : 1 + Math.max(items, 1) * Math.max(childComplexity, 1);
 };
 
 /** Computes the cost once the operation is known (variables included) and refuses it before execution. */
@@ -82,7 +104,7 @@ export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloS
               query: document,
               operationName: request.operationName ?? undefined,
               variables: request.variables ?? {},
-              estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
+              estimators: [producedEstimator, simpleEstimator({ defaultComplexity: 1 })],
             });
           } catch (e) {
             // Invalid variables: execution reports them to the client as BAD_USER_INPUT.
@@ -95,5 +117,83 @@ export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloS
         },
       };
     },
+  };
+}
+
+/** Deepest nesting of (), [] and {} in a GraphQL document, outside strings and comments; stops counting past `stopAt`. */
+export function nestingDepth(source: string, stopAt = Infinity): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '#') {
+      while (i < source.length && source[i] !== '\n' && source[i] !== '\r') i++;
+    } else if (c === '"') {
+      const block = source.startsWith('"""', i);
+      const end = block ? '"""' : '"';
+      i += end.length;
+      while (i < source.length && !source.startsWith(end, i)) i += source[i] === '\\' ? 2 : 1;
+      i += end.length - 1;
+    } else if (c === '{' || c === '[' || c === '(') {
+      if (++depth > max && (max = depth) > stopAt) return max;
+    } else if (c === '}' || c === ']' || c === ')') {
+      depth--;
+    }
+  }
+  return max;
+}
+
+/**
+ * The error body for a document nested deeper than `max` brackets, or null. Checked on the raw text
+ * before Apollo parses it: graphql-js parses and validates recursively, and a few thousand brackets
+ * overflow the stack before the token limit is reached (in validation, as an internal error).
+ */
+export function nestingRefusal(query: unknown, max: number): { errors: GraphQLFormattedError[] } | null {
+  if (typeof query !== 'string') return null;
+  const depth = nestingDepth(query, max);
+  if (depth <= max) return null;
+  return {
+    errors: [{
+      message: `The document nests brackets more than ${max} deep (MAX_QUERY_NESTING).`,
+      extensions: { code: 'GRAPHQL_PARSE_FAILED', limit: 'maxNesting', max, actual: depth },
+    }],
+  };
+}
+
+/** /graphql serves queries and mutations; a subscription is refused as such, before execution, with where to send it. */
+export function noSubscriptions(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(node) {
+      if (node.operation === 'subscription') {
+        context.reportError(new GraphQLError('Subscriptions are not supported over this transport: send them as Server-Sent Events to /graphql/stream (GraphQL over SSE).', { nodes: node, extensions: { unsupported: 'subscription' } }));
+      }
+    },
+  };
+}
+
+/**
+ * Apollo's stringifyResult: serializes each response once and replaces one larger than `maxBytes`
+ * by a typed error (code BAD_REQUEST, limit maxResponseBytes); the cost limit keeps such responses
+ * rare and bounds the memory spent before this check.
+ */
+export function boundedStringify(maxBytes: number) {
+  return (result: { extensions?: Record<string, unknown> }): string => {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(result);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e; // longer than a string can be
+    }
+    const bytes = text === undefined ? Infinity : text.length * 3 <= maxBytes ? text.length : Buffer.byteLength(text);
+    if (text !== undefined && bytes <= maxBytes) return text;
+    const actual = Number.isFinite(bytes) ? bytes : undefined;
+    const size = actual === undefined ? 'too large to serialize' : `${actual} bytes`;
+    return JSON.stringify({
+      errors: [{
+        message: `The response is ${size}, over the limit of ${maxBytes} (MAX_RESPONSE_BYTES): ask for fewer items, smaller pages or shorter periods.`,
+        extensions: { code: 'BAD_REQUEST', limit: 'maxResponseBytes', max: maxBytes, actual, requestId: result.extensions?.requestId },
+      }],
+      data: null,
+    });
   };
 }

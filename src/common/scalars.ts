@@ -30,10 +30,20 @@ export const DateScalar = new GraphQLScalarType({
   },
 });
 
-/** graphql-scalars' DateTime, with the specification URL code generators read (@specifiedBy). */
+/** PostgreSQL has no year 0 and the API speaks ISO 8601 with four-digit years: instants outside years 1–9999 are refused as input. */
+function inStoredRange(value: Date): Date {
+  const year = value.getUTCFullYear();
+  if (year < 1 || year > 9999) throw new TypeError(`DateTime must lie between years 0001 and 9999, got year ${year}`);
+  return value;
+}
+
+/** An instant, ISO-8601 in UTC (graphql-scalars' DateTime), limited to years 1–9999 on input. */
 export const DateTimeScalar = new GraphQLScalarType({
   ...DateTimeResolver.toConfig(),
   specifiedByURL: 'https://scalars.graphql.org/andimarek/date-time',
+  description: `${DateTimeResolver.description ?? ''} Accepted from year 0001 to 9999.`.trim(),
+  parseValue: (v) => inStoredRange(DateTimeResolver.parseValue(v) as Date),
+  parseLiteral: (ast, variables) => inStoredRange(DateTimeResolver.parseLiteral(ast, variables) as Date),
 });
 
 /** Today's calendar day in Vietnam (UTC+7, no daylight saving). */

@@ -16,10 +16,18 @@ function pgCode(e: unknown): string | undefined {
  * Serialization failures and deadlocks are retried, so concurrent writers never see them;
  * a unique violation that slips past validation becomes CONFLICT.
  */
-export async function writeTransaction<T>(ctx: Pick<Context, 'em' | 'log'>, work: (em: EntityManager) => Promise<T>): Promise<T> {
+export function writeTransaction<T>(ctx: Pick<Context, 'em' | 'log'>, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  return retryingConflicts(ctx, () => ctx.em.transactional((em) => work(em as EntityManager)));
+}
+
+/**
+ * Runs `run` (a transaction, or one statement that is its own transaction) again on a serialization failure
+ * or a deadlock, so clients never see them; a unique violation becomes CONFLICT.
+ */
+export async function retryingConflicts<T>(ctx: Pick<Context, 'log'>, run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.em.transactional((em) => work(em as EntityManager));
+      return await run();
     } catch (e) {
       const code = pgCode(e);
       if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {

@@ -1,7 +1,7 @@
 import { AdminUnit } from '../units/unit.entity';
 import { ApiKey, Grant, Principal, RefreshSession } from '../auth/principal.entity';
 import { AuditEntry } from '../audit/audit.entity';
-import { Metric } from '../metrics/metric.entity';
+import { Metric, MetricCatalogueVersion } from '../metrics/metric.entity';
 import { RateLimitCounter } from '../common/rate-limit.entity';
 import { LoginAttempt } from '../auth/login-attempt.entity';
 import { Campaign, CampaignMetric } from '../campaigns/campaign.entity';
@@ -11,7 +11,7 @@ import { Team, TeamAssignment, TeamMember } from '../teams/team.entity';
 
 /** Every MikroORM entity, in one list for the ORM and the migration check. */
 export const entities = [
-  AdminUnit, Principal, Grant, RefreshSession, ApiKey, AuditEntry, Metric, RateLimitCounter, LoginAttempt,
+  AdminUnit, Principal, Grant, RefreshSession, ApiKey, AuditEntry, Metric, MetricCatalogueVersion, RateLimitCounter, LoginAttempt,
   Campaign, CampaignMetric, Quota, QuotaHistory, ProgressReport, ProgressHistory, RollupChange, RollupTotal,
   Team, TeamMember, TeamAssignment,
 ];

@@ -3,15 +3,19 @@ import { Migrator } from '@mikro-orm/migrations';
 import { entities } from './entities';
 import { migrationsList } from '../../migrations';
 import { requestScope } from './request-scope';
+import { guardedOrmOptions, type DatabaseGuards } from './guards';
 
-export function ormOptions(clientUrl: string, poolMax = 10): Options {
+/** `guards`: bound every wait (the API); without them (migrations, command-line tools) statements may run long. */
+export function ormOptions(clientUrl: string, poolMax = 10, guards?: DatabaseGuards): Options {
+  const guarded = guards ? guardedOrmOptions(guards) : undefined;
   return {
     clientUrl,
     entities,
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: true },
     forceUtcTimezone: true,
-    pool: { min: 0, max: poolMax },
+    pool: { min: 0, max: poolMax, ...guarded?.pool },
+    ...(guarded ? { driverOptions: guarded.driverOptions } : {}),
     allowGlobalContext: false,
     debug: false,
     migrations: {
@@ -28,8 +32,8 @@ export function ormOptions(clientUrl: string, poolMax = 10): Options {
   };
 }
 
-export async function openOrm(clientUrl: string, poolMax = 10): Promise<MikroORM> {
-  const orm = await MikroORM.init(ormOptions(clientUrl, poolMax));
+export async function openOrm(clientUrl: string, poolMax = 10, guards?: DatabaseGuards): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(clientUrl, poolMax, guards));
   const knex = orm.em.getConnection().getKnex();
   knex.on('query', () => {
     const scope = requestScope.getStore();

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHandler } from 'graphql-sse/lib/use/http';
 import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Logger } from 'pino';
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../context';
 import { AppError, UnauthenticatedError, bearerChallenge } from '../common/errors';
 import { attachLiveSession, closeLiveStreams, liveSessionOf, LiveSession, type LiveDeps } from './live-session';
@@ -102,18 +101,3 @@ export function createLiveHandler(deps: LiveHandlerDeps): LiveHandler {
   return Object.assign(live, { close: () => closeLiveStreams((ctx) => liveSessionOf(ctx).deps.hub === deps.live.hub) });
 }
 
-/** /graphql answers subscription operations with where to send them (instead of failing inside execution). */
-export function subscriptionsElsewherePlugin(): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation }) {
-          if (operation?.operation !== 'subscription') return;
-          throw new GraphQLError('Subscriptions are served as Server-Sent Events at /graphql/stream (GraphQL over SSE): POST the same document there with Accept: text/event-stream.', {
-            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-          });
-        },
-      };
-    },
-  };
-}

@@ -1,4 +1,4 @@
-import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
 import { MetricGroup } from './metric-group';
 import { UnitLevel } from '../units/unit-level';
 
@@ -30,4 +30,14 @@ export class Metric {
 
   @Property({ columnType: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();
+}
+
+/** One row: its version moves with every change to `metric` (a trigger), so cached catalogues can tell they are stale. */
+@Entity({ tableName: 'metric_catalogue' })
+export class MetricCatalogueVersion {
+  @PrimaryKey({ columnType: 'boolean', default: true })
+  id: boolean = true;
+
+  @Property({ type: new BigIntType('number'), columnType: 'bigint' })
+  version!: number;
 }

@@ -12,3 +12,13 @@ export async function metricsByCodes(em: EntityManager, codes: readonly string[]
   if (codes.length === 0) return [];
   return em.execute<MetricRow[]>(`select ${COLUMNS} from metric where code in (${codes.map(() => '?').join(',')})`, [...codes]);
 }
+
+/** The catalogue with its version (metric_catalogue moves with every change to `metric`), in one statement. */
+export async function versionedMetrics(em: EntityManager): Promise<{ version: number; metrics: MetricRow[] }> {
+  const [row] = await em.execute<{ version: string; metrics: MetricRow[] | null }[]>(
+    `select c.version::text as version, (select json_agg(m order by m."group", m."pipelineOrder" nulls last, m.code)
+                                           from (select ${COLUMNS} from metric) m) as metrics
+       from metric_catalogue c`,
+  );
+  return { version: Number(row.version), metrics: row.metrics ?? [] };
+}

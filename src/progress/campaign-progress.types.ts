@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType } from '../common/pagination';
+import { CountScalar } from '../common/count';
 import { DateScalar } from '../common/scalars';
 import { MetricType } from '../metrics/metric.types';
 import { CountingMode } from '../campaigns/campaign-enums';
@@ -51,15 +52,16 @@ export class CampaignMetricProgress {
   countingMode!: CountingMode;
   @Field(() => DateScalar, { description: 'The day the figures stand for: today, or the deadline once it has passed.' })
   asOf!: string;
-  @Field(() => Int, { nullable: true, description: "This unit's quota (target) for the metric; null when none was assigned." })
+  @Field(() => CountScalar, { nullable: true, description: "This unit's quota (target) for the metric; null when none was assigned." })
   target!: number | null;
-  @Field(() => Int, {
-    description: "CUMULATIVE: the rollup as of `asOf`; SINCE_START: that minus the rollup on the day before the campaign's start.",
+  @Field(() => CountScalar, {
+    description:
+      "CUMULATIVE: the rollup as of `asOf`; SINCE_START: that minus the rollup on the day before the campaign's start (negative when corrections lowered the figures below where they started).",
   })
   value!: number;
   @Field(() => Float, { nullable: true, description: 'Ratio value / target (1.073 = 107.3%), never capped; null without a target.' })
   rate!: number | null;
-  @Field(() => Int, { nullable: true, description: 'What is left to reach the target, max(target − value, 0); null without a target.' })
+  @Field(() => CountScalar, { nullable: true, description: 'What is left to reach the target, max(target − value, 0); null without a target.' })
   remaining!: number | null;
   @Field(() => Int, {
     nullable: true,
@@ -109,13 +111,13 @@ export class CampaignStanding {
   position!: number;
   @Field(() => Unit, { description: 'The unit.' })
   unit!: Unit;
-  @Field(() => Int, { nullable: true, description: 'Its quota; null when none.' })
+  @Field(() => CountScalar, { nullable: true, description: 'Its quota; null when none.' })
   target!: number | null;
-  @Field(() => Int, { description: 'The counted value (per the counting mode).' })
+  @Field(() => CountScalar, { description: 'The counted value (per the counting mode).' })
   value!: number;
   @Field(() => Float, { nullable: true, description: 'Ratio value / target, never capped; null without a target.' })
   rate!: number | null;
-  @Field(() => Int, { nullable: true, description: 'What is left to reach the target, max(target − value, 0); null without a target.' })
+  @Field(() => CountScalar, { nullable: true, description: 'What is left to reach the target, max(target − value, 0); null without a target.' })
   remaining!: number | null;
   @Field(() => DateScalar, { nullable: true, description: 'First day the rate reached 1; null if not yet.' })
   completedOn!: string | null;

@@ -1,73 +1,87 @@
-import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
-import type { Context } from '../context';
+import { Readable } from 'node:stream';
+import type { ClientBase } from 'pg';
 import { BadUserInputError } from '../common/errors';
-import { isIsoDate } from '../common/scalars';
-import { importProgress } from './import-progress.service';
-import { MAX_VALUE } from './progress-rules';
-import type { ImportProgressRowInput } from './progress.inputs';
+import { todayInVietnam } from '../common/scalars';
+import { SQL_TRUE } from '../auth/ability-to-sql';
+import { copyCsvIntoStaging, createRawStaging, pgSql } from './progress-bulk.repo';
+import { writeStagedInChunks, type BulkResult, type ChunkDone } from './progress-bulk.service';
 
-export const CSV_CHUNK_ROWS = 5_000;
+export const CSV_CHUNK_ROWS = 50_000;
 const HEADER = ['unit_code', 'metric', 'as_of', 'value'];
+const MAX_HEADER_BYTES = 64 * 1024;
 
-export interface ChunkResult {
-  /** File lines (header = line 1) of this chunk. */
-  firstLine: number;
-  lastLine: number;
-  changed: number;
-  unchanged: number;
+export interface FileImportOptions {
+  /** Audit request id of the job. */
+  requestId: string;
+  chunkRows?: number;
+  onChunk?: (c: ChunkDone) => void | Promise<void>;
 }
 
 /**
- * Streams a CSV (header unit_code,metric,as_of,value) through importProgress in chunks of 5,000 rows.
- * Each chunk is atomic; chunks already written stay written, and since re-importing rows changes nothing,
- * re-running the whole file after an interruption is safe. Problems name file line numbers.
+ * Imports a CSV of progress rows (header unit_code,metric,as_of,value) as the system, on `client` (a session of
+ * its own): the file streams into a staging table with COPY (memory stays flat whatever its size), every line is
+ * checked set-based (any bad line: nothing is written, and every bad line is named), then the rows are written
+ * in chunks of about `chunkRows` rows (each unit's rows in one chunk), one transaction each. An interrupted
+ * import keeps the chunks it committed; running the file again writes the rest and counts nothing twice.
  */
-export async function importProgressCsv(ctx: Context, input: Readable, onChunk: (r: ChunkResult) => void, chunkRows = CSV_CHUNK_ROWS): Promise<{ changed: number; unchanged: number }> {
-  const parser = input.pipe(parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }));
-  let line = 0;
-  let chunk: { line: number; row: ImportProgressRowInput }[] = [];
-  const totals = { changed: 0, unchanged: 0 };
-  const flush = async () => {
-    if (chunk.length === 0) return;
-    const rows = chunk.map((c) => c.row);
-    try {
-      const r = await importProgress({ ...ctx, loaderSets: new Map() }, { rows, dryRun: false });
-      totals.changed += r.changed;
-      totals.unchanged += r.unchanged;
-      onChunk({ firstLine: chunk[0].line, lastLine: chunk[chunk.length - 1].line, changed: r.changed, unchanged: r.unchanged });
-    } catch (e) {
-      if (e instanceof BadUserInputError) {
-        const lines = chunk.map((c) => c.line);
-        throw new BadUserInputError(
-          `Lines ${lines[0]}–${lines[lines.length - 1]} were not imported (earlier lines were).`,
-          e.problems.map((p) => (p.row ? { ...p, row: lines[p.row - 1], message: p.message.replace(/^Row \d+:/, `Line ${lines[p.row - 1]}:`) } : p)),
-        );
-      }
-      throw e;
-    }
-    chunk = [];
-  };
-  for await (const record of parser as AsyncIterable<string[]>) {
-    line++;
-    if (line === 1) {
-      if (record.map((h) => h.toLowerCase()).join(',') !== HEADER.join(',')) {
-        throw BadUserInputError.field(['csv'], `The header must be ${HEADER.join(',')}; got ${record.join(',')}.`);
-      }
+export async function importProgressFile(client: ClientBase, input: Readable, opts: FileImportOptions): Promise<BulkResult> {
+  const sql = pgSql(client);
+  await createRawStaging(sql, 2, false);
+  try {
+    await copyCsvIntoStaging(client, Readable.from(afterHeader(input)));
+  } catch (e) {
+    throw copyProblem(e);
+  }
+  return writeStagedInChunks(
+    sql,
+    {
+      principalId: null,
+      requestId: opts.requestId,
+      unitScope: SQL_TRUE,
+      today: todayInVietnam(),
+      label: 'Line',
+      chunkRows: opts.chunkRows ?? CSV_CHUNK_ROWS,
+      pathOf: () => ['csv'],
+    },
+    opts.onChunk ?? (() => {}),
+  );
+}
+
+/** The file's bytes after its header line, once the header is checked. */
+async function* afterHeader(input: Readable): AsyncGenerator<Buffer> {
+  let head = Buffer.alloc(0);
+  let checked = false;
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (checked) {
+      yield bytes;
       continue;
     }
-    const [unitCode, metric, asOf, raw] = record;
-    const value = Number(raw);
-    const problems: string[] = [];
-    if (record.length !== 4) problems.push(`expected 4 columns, found ${record.length}`);
-    if (!isIsoDate(asOf)) problems.push(`as_of must be YYYY-MM-DD, got "${asOf}"`);
-    if (!/^\d+$/.test(raw ?? '') || value > MAX_VALUE) problems.push(`value must be a whole number from 0 to ${MAX_VALUE}, got "${raw}"`);
-    if (problems.length) {
-      throw new BadUserInputError(`Line ${line}: ${problems.join('; ')}. Lines before this chunk were imported.`, [{ path: ['csv'], message: problems.join('; '), row: line }]);
+    head = Buffer.concat([head, bytes]);
+    const nl = head.indexOf(10);
+    if (nl < 0) {
+      if (head.length > MAX_HEADER_BYTES) checkHeader(head.subarray(0, 200).toString('utf8'));
+      continue;
     }
-    chunk.push({ line, row: { unitCode, metric, asOf, value } });
-    if (chunk.length >= chunkRows) await flush();
+    checkHeader(head.subarray(0, nl).toString('utf8'));
+    checked = true;
+    if (nl + 1 < head.length) yield head.subarray(nl + 1);
   }
-  await flush();
-  return totals;
+  if (!checked) checkHeader(head.toString('utf8'));
+}
+
+function checkHeader(line: string): void {
+  const got = line.replace(/^\uFEFF/, '').replace(/\r$/, '').split(',').map((h) => h.trim().toLowerCase());
+  if (got.join(',') !== HEADER.join(',')) throw BadUserInputError.field(['csv'], `The header must be ${HEADER.join(',')}; got ${line.slice(0, 200)}.`);
+}
+
+/** A COPY refusal (bad CSV shape) names the file line; anything else passes through. */
+function copyProblem(e: unknown): unknown {
+  if (e instanceof BadUserInputError) return e;
+  const err = e as { code?: string; message?: string; where?: string };
+  if (!err?.code?.startsWith('22')) return e;
+  const dataLine = /line (\d+)/.exec(err.where ?? '')?.[1];
+  const line = dataLine ? Number(dataLine) + 1 : undefined;
+  const message = `${line ? `Line ${line}: ` : ''}${err.message ?? 'malformed CSV'} (expected 4 columns: ${HEADER.join(',')}); nothing was written.`;
+  return new BadUserInputError(message, [{ path: ['csv'], message, ...(line ? { row: line } : {}) }]);
 }

@@ -1,5 +1,4 @@
 import type { ProblemList } from '../common/errors';
-import { MetricGroup } from '../metrics/metric-group';
 import type { MetricRow } from '../metrics/metric.types';
 
 /** Largest value a report may carry (GraphQL Int). */
@@ -34,8 +33,5 @@ export function checkLevel(problems: ProblemList, path: Path, unit: ReportUnit, 
     problems.add(path, `${where(row)}${metric.code} is reported by ${metric.reportingLevel} units; ${unit.code} is a ${unit.level}.`, row);
   }
 }
-
-/** Counts of people per not-yet-activated reason go up and down; every other metric is a cumulative total. */
-export const isCumulative = (metric: MetricRow): boolean => metric.group !== MetricGroup.REASON;
 
 export const where = (row?: number): string => (row === undefined ? '' : `Row ${row}: `);

@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Node } from '../common/node';
 import { toGlobalId } from '../common/global-id';
 import { ConnectionType } from '../common/pagination';
+import { CountScalar } from '../common/count';
 import { DateScalar } from '../common/scalars';
 import { MetricType } from '../metrics/metric.types';
 
@@ -25,7 +26,7 @@ export class ProgressReport extends Node {
   metric!: string;
   @Field(() => DateScalar, { description: 'The day the figure stands for ("tính đến ngày").' })
   asOf!: string;
-  @Field(() => Int, { description: 'The figure (a cumulative total, or a head count for reason metrics).' })
+  @Field(() => CountScalar, { description: 'The figure (a cumulative total, or a head count for reason metrics).' })
   value!: number;
   @Field(() => String, { nullable: true, description: 'Free-text note of the reporter.' })
   note!: string | null;
@@ -59,9 +60,9 @@ export class ProgressHistoryEntry extends Node {
   metric!: string;
   @Field(() => DateScalar, { description: 'The day of the report written.' })
   asOf!: string;
-  @Field(() => Int, { nullable: true, description: 'The value before this write; null for the first value of that day.' })
+  @Field(() => CountScalar, { nullable: true, description: 'The value before this write; null for the first value of that day.' })
   oldValue!: number | null;
-  @Field(() => Int, { description: 'The value written.' })
+  @Field(() => CountScalar, { description: 'The value written.' })
   newValue!: number;
   @Field(() => String, { nullable: true, description: 'Why the value was corrected, when given.' })
   reason!: string | null;
@@ -92,7 +93,7 @@ export class ProgressFigure {
   metric!: string;
   @Field(() => DateScalar, { description: 'The day the figure stands for.' })
   asOf!: string;
-  @Field(() => Int, { description: 'The rollup value.' })
+  @Field(() => CountScalar, { description: 'The rollup value.' })
   value!: number;
   @Field(() => Int, { description: "How many units at the metric's reporting level lie under this unit (this unit included), active on that day." })
   reportingUnits!: number | Promise<number>;
@@ -106,7 +107,7 @@ export class ProgressFigure {
 export class ProgressPoint {
   @Field(() => DateScalar, { description: 'The day.' })
   date!: string;
-  @Field(() => Int, { description: 'The rollup value on that day (the last report carried forward).' })
+  @Field(() => CountScalar, { description: 'The rollup value on that day (the last report carried forward).' })
   value!: number;
 }
 
@@ -114,6 +115,6 @@ export class ProgressPoint {
 export class ReasonFigure {
   @Field(() => MetricType, { description: 'The reason metric.' })
   metric!: MetricType;
-  @Field(() => Int, { description: 'People counted for this reason on that day.' })
+  @Field(() => CountScalar, { description: 'People counted for this reason on that day.' })
   value!: number;
 }

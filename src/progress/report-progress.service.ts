@@ -1,17 +1,17 @@
 import type { Context } from '../context';
 import { NotFoundError, ProblemList } from '../common/errors';
 import { localIdOf } from '../common/global-id';
-import { ensureCan, scope } from '../common/scoped';
+import { ensureCan } from '../common/scoped';
 import { todayInVietnam } from '../common/scalars';
 import { cleanText } from '../common/text';
-import { writeTransaction } from '../common/transaction';
-import { audit } from '../audit/audit';
-import { allMetrics } from '../metrics/metric.repo';
+import { retryingConflicts } from '../common/transaction';
+import { appMetrics } from '../observability/metrics';
+import { forgetMetricCatalogue, metricCatalogue, type MetricCatalogue } from '../metrics/metric-catalogue';
 import { findUnitRow } from '../units/unit.service';
-import { checkDay, checkLevel, checkValue } from './progress-rules';
-import { writeReports, type ReportWrite } from './progress-write.service';
-import { reportsByKeys } from './progress.repo';
+import { checkDay, checkLevel, checkValue, type ReportUnit } from './progress-rules';
+import { writeReport, type ReportWriteRow } from './report-write.repo';
 import { ProgressReport } from './progress.types';
+import { markNothingChanged } from '../cache/nothing-changed';
 import type { ReportProgressInput, ReportProgressPayload } from './progress.inputs';
 
 const MAX_NOTE = 1000;
@@ -19,6 +19,8 @@ const MAX_NOTE = 1000;
 /**
  * Writes one unit's figures as of one day. Idempotent per (unit, metric, day): the same value again
  * changes nothing; a different value is a correction (history + audit). Rollups move in the same transaction.
+ * Three statements: the principal, the unit, and progress_report_write (checks against stored data and every
+ * write in one call; an identical repeat takes no lock there).
  */
 export async function reportProgress(ctx: Context, input: ReportProgressInput): Promise<ReportProgressPayload> {
   const id = localIdOf('Unit', input.unitId);
@@ -26,54 +28,73 @@ export async function reportProgress(ctx: Context, input: ReportProgressInput): 
   if (!unit) throw new NotFoundError('Unit (unitId)', input.unitId);
   ensureCan(ctx, 'report', 'Progress', { path: unit.path }, 'You may not report progress for this unit.');
 
-  const problems = new ProblemList();
-  const catalogue = await allMetrics(ctx.em);
-  const byCode = new Map(catalogue.map((m) => [m.code, m]));
-  checkDay(problems, ['input', 'asOf'], unit, input.asOf, todayInVietnam());
+  let catalogue = await metricCatalogue(ctx.em);
+  if (input.values.some((v) => !catalogue.byCode.has(v.metric.trim()))) catalogue = await reloaded(ctx);
   const note = input.note == null ? null : cleanText(input.note) || null;
-  if (note && note.length > MAX_NOTE) problems.add(['input', 'note'], `note must be at most ${MAX_NOTE} characters.`);
   const reason = input.correctionReason == null ? null : cleanText(input.correctionReason);
+  const metrics = checkInput(input, unit, catalogue, note, reason);
+
+  const stopTimer = appMetrics()?.rollupWrite.startTimer();
+  try {
+    for (;;) {
+      const rows = await retryingConflicts(ctx, () =>
+        writeReport(ctx.em, {
+          unitId: unit.id, asOf: input.asOf, metrics, values: input.values.map((v) => v.value), note, reason,
+          principalId: ctx.principal?.id ?? null, requestId: ctx.requestId ?? null, catalogueVersion: catalogue.version,
+        }),
+      );
+      if (rows[0]?.idx === -1) {
+        catalogue = await reloaded(ctx);
+        continue;
+      }
+      const result = payload(rows, unit, input.asOf);
+      if (result.changed === 0) markNothingChanged(ctx);
+      return result;
+    }
+  } finally {
+    stopTimer?.();
+  }
+}
+
+async function reloaded(ctx: Context): Promise<MetricCatalogue> {
+  forgetMetricCatalogue(ctx.em);
+  return metricCatalogue(ctx.em);
+}
+
+/** The checks that need no stored data; throws BAD_USER_INPUT with every problem. Returns the metric codes. */
+function checkInput(input: ReportProgressInput, unit: ReportUnit, catalogue: MetricCatalogue, note: string | null, reason: string | null): string[] {
+  const problems = new ProblemList();
+  checkDay(problems, ['input', 'asOf'], unit, input.asOf, todayInVietnam());
+  if (note && note.length > MAX_NOTE) problems.add(['input', 'note'], `note must be at most ${MAX_NOTE} characters.`);
   if (reason !== null && (reason.length === 0 || reason.length > MAX_NOTE)) {
     problems.add(['input', 'correctionReason'], `correctionReason must be 1 to ${MAX_NOTE} characters when given.`);
   }
   if (input.values.length === 0) problems.add(['input', 'values'], 'Give at least one value.');
-
-  const writes: ReportWrite[] = [];
   const seen = new Map<string, number>();
-  input.values.forEach((v, i) => {
+  const codes = input.values.map((v, i) => {
     const path = ['input', 'values', i];
-    const metric = byCode.get(v.metric.trim());
-    const before = problems.items.length;
+    const metric = catalogue.byCode.get(v.metric.trim());
     checkValue(problems, [...path, 'value'], v.value);
-    if (!metric) return problems.add([...path, 'metric'], `Unknown metric "${v.metric}".`);
-    if (seen.has(metric.code)) return problems.add([...path, 'metric'], `${metric.code} is given twice (also at values.${seen.get(metric.code)}).`);
-    seen.set(metric.code, i);
-    checkLevel(problems, [...path, 'metric'], unit, metric);
-    if (problems.items.length === before) {
-      writes.push({ unit, metric, asOf: input.asOf, value: v.value, note, reason, allowDecrease: reason !== null, path: [...path, 'value'] });
+    if (!metric) problems.add([...path, 'metric'], `Unknown metric "${v.metric}".`);
+    else if (seen.has(metric.code)) problems.add([...path, 'metric'], `${metric.code} is given twice (also at values.${seen.get(metric.code)}).`);
+    else {
+      seen.set(metric.code, i);
+      checkLevel(problems, [...path, 'metric'], unit, metric);
     }
+    return metric?.code ?? v.metric;
   });
+  problems.throwIfAny('Some values cannot be reported; nothing was written.');
+  return codes;
+}
 
-  const pipeline = catalogue.filter((m) => m.pipelineOrder != null);
-  return writeTransaction(ctx, async (em) => {
-    const out = await writeReports(ctx, em, writes, pipeline, problems);
-    await audit(
-      em,
-      ctx,
-      out.changed.map((c) => ({
-        action: c.oldValue === null ? 'progress.report' : 'progress.correct',
-        objectType: 'ProgressReport',
-        objectId: c.id,
-        unitPath: unit.path,
-        before: c.oldValue === null ? undefined : { value: c.oldValue },
-        after: { unitCode: unit.code, metric: c.write.metric.code, asOf: c.write.asOf, value: c.write.value, reason: c.write.reason },
-      })),
-    );
-    const rows = await reportsByKeys(
-      em,
-      writes.map((x) => ({ unitId: unit.id, metric: x.metric.code, asOf: x.asOf })),
-      scope(ctx, 'read', 'Progress', { path: 'u.path' }),
-    );
-    return { reports: rows.map(ProgressReport.from), changed: out.changed.length };
-  });
+function payload(rows: ReportWriteRow[], unit: ReportUnit, asOf: string): ReportProgressPayload {
+  const problems = new ProblemList();
+  for (const r of rows) if (r.problem !== null) problems.add(['input', 'values', r.idx!, 'value'], r.problem);
+  problems.throwIfAny('Some values cannot be reported; nothing was written.');
+  return {
+    reports: rows.map((r) =>
+      ProgressReport.from({ id: r.reportId!, unitId: unit.id, unitCode: unit.code, metric: r.metric, asOf, value: r.value, note: r.note, reportedAt: r.reportedAt }),
+    ),
+    changed: rows.filter((r) => r.changed).length,
+  };
 }

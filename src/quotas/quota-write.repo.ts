@@ -16,7 +16,8 @@ export async function lockAllocationGroup(em: EntityManager, campaignId: number,
 
 /**
  * The parent's own target (null when it has none; its row is share-locked so the level above cannot change it
- * mid-check) and what its other children already hold, in one statement.
+ * mid-check) and what its other children already hold, in one statement. Sums of targets pass 2³¹ in a large
+ * campaign: summed as bigint, read as float8 (exact below 2⁵³) so the driver hands back a number, not a string.
  */
 export async function parentBudget(
   em: EntityManager,
@@ -27,7 +28,7 @@ export async function parentBudget(
 ): Promise<{ parentTarget: number | null; allocatedToOthers: number }> {
   const [row] = await em.execute<{ parentTarget: number | null; allocatedToOthers: number }[]>(
     `select (select target from quota where campaign_id = ? and metric_code = ? and unit_id = ? for share) as "parentTarget",
-            (select coalesce(sum(q.target), 0)::int from quota q join admin_unit cu on cu.id = q.unit_id
+            (select coalesce(sum(q.target), 0)::float8 from quota q join admin_unit cu on cu.id = q.unit_id
               where cu.parent_id = ? and q.campaign_id = ? and q.metric_code = ? and q.unit_id not in (${list(excludeUnitIds.length)})) as "allocatedToOthers"`,
     [campaignId, metric, parentId, parentId, campaignId, metric, ...excludeUnitIds],
   );

@@ -1,3 +1,4 @@
+import { CountScalar } from '../common/count';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Node } from '../common/node';
 import { toGlobalId } from '../common/global-id';
@@ -28,15 +29,15 @@ export class QuotaType extends Node {
   unit!: UnitRef;
   @Field({ description: 'Metric code, e.g. "eid.activated".' })
   metric!: string;
-  @Field(() => Int, { description: 'The target (a count of accounts, applications…).' })
+  @Field(() => CountScalar, { description: 'The target (a count of accounts, applications…).' })
   target!: number;
   @Field(() => PrincipalRef, { nullable: true, description: 'Who set the current target (null if that principal was deleted).' })
   assignedBy!: PrincipalRef | null;
   @Field({ description: 'When the current target was set.' })
   assignedAt!: Date;
-  @Field(() => Int, { description: "Sum of the direct children's targets." })
+  @Field(() => CountScalar, { description: "Sum of the direct children's targets." })
   allocatedToChildren!: number;
-  @Field(() => Int, { description: 'Target not yet given to children (target − allocatedToChildren); negative when children were given more than the unit holds.' })
+  @Field(() => CountScalar, { description: 'Target not yet given to children (target − allocatedToChildren); negative when children were given more than the unit holds.' })
   unallocated!: number;
   @Field({ description: 'True when children hold more than this target (possible under LENIENT allocation).' })
   overAllocated!: boolean;
@@ -62,9 +63,9 @@ export class QuotaType extends Node {
 @ObjectType('QuotaChange', { implements: Node, description: 'One change of a quota (quota history).' })
 export class QuotaChangeType extends Node {
   readonly __typename = 'QuotaChange';
-  @Field(() => Int, { nullable: true, description: 'Target before the change; null when the quota was first set.' })
+  @Field(() => CountScalar, { nullable: true, description: 'Target before the change; null when the quota was first set.' })
   oldTarget!: number | null;
-  @Field(() => Int, { description: 'Target after the change.' })
+  @Field(() => CountScalar, { description: 'Target after the change.' })
   newTarget!: number;
   @Field(() => PrincipalRef, { nullable: true, description: 'Who made the change.' })
   changedBy!: PrincipalRef | null;

@@ -2,6 +2,7 @@ import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Node } from '../common/node';
 import { toGlobalId } from '../common/global-id';
 import { ConnectionType } from '../common/pagination';
+import { CountScalar } from '../common/count';
 import { DateScalar } from '../common/scalars';
 import { PrincipalRef } from '../quotas/quota.types';
 import { UnitRef } from '../units/unit.types';
@@ -183,7 +184,7 @@ export class AssignmentProgressType {
   metric!: string;
   @Field(() => Int, { description: 'The expected count.' })
   target!: number;
-  @Field(() => Int, { nullable: true, description: "What the hamlet gained from startDate through asOf; null when the hamlet's progress is outside your jurisdiction." })
+  @Field(() => CountScalar, { nullable: true, description: "What the hamlet gained from startDate through asOf; null when the hamlet's progress is outside your jurisdiction." })
   achieved!: number | null;
   @Field(() => Float, { nullable: true, description: 'Ratio achieved / target (may exceed 1); null when target is 0 or achieved is null.' })
   rate!: number | null;

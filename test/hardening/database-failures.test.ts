@@ -37,7 +37,9 @@ it('fails fast and turns unready while the database is gone, then recovers by it
   await asAdmin(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${db}' and pid <> pg_backend_pid()`);
   try {
     const during = await gql(t, `{ units { totalCount } }`, {}, viewer.token);
-    expect(codeOf(during)).toBe('INTERNAL_SERVER_ERROR');
+    expect(during.status).toBe(503);
+    expect(codeOf(during)).toBe('SERVICE_UNAVAILABLE');
+    expect(during.errors![0].extensions).toMatchObject({ retryable: true, retryAfterSeconds: 2 });
     expect(during.errors![0].message).toMatch(/database is unavailable/);
     expect((await fetch(`${t.base}/readyz`)).status).toBe(503);
     expect((await fetch(`${t.base}/healthz`)).status).toBe(200);

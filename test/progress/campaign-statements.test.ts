@@ -40,12 +40,13 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+// Pages of 10 hold every child here (at most 4 per level) and keep the query under the default cost limit.
 const QUERY = `query($id: ID!, $c: ID!) {
   campaign(id: $c) { ranking(level: COMMUNE, metric: "eid.activated", first: 50) { totalCount nodes { rank value rate completedOn unit { code } } } }
   unit(id: $id) { ...F
-    rankedChildren(campaignId: $c, metric: "eid.activated", first: 50) { totalCount nodes { rank position rate unit { ...F
-      rankedChildren(campaignId: $c, metric: "eid.collected", by: VALUE, direction: DESC, first: 50) { totalCount nodes { rank unit { ...F } } } } } }
-    children(first: 100) { nodes { code children(first: 100) { nodes { ...F } } } } } }
+    rankedChildren(campaignId: $c, metric: "eid.activated", first: 10) { totalCount nodes { rank position rate unit { ...F
+      rankedChildren(campaignId: $c, metric: "eid.collected", by: VALUE, direction: DESC, first: 10) { totalCount nodes { rank unit { ...F } } } } } }
+    children(first: 10) { nodes { code children(first: 10) { nodes { ...F } } } } } }
   fragment F on Unit { code campaignProgress(campaignId: $c) {
     metric { code } countingMode target value rate remaining rank siblingCount completedOn completionOrder pacePerDay projectedCompletionOn } }`;
 

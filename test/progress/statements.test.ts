@@ -1,7 +1,8 @@
+import { Client } from 'pg';
 import { startTestApp, type TestApp } from '../support/app';
 import { gql, ok } from '../support/client';
 import { principalWith } from '../support/principals';
-import { gridTree, unitId } from './support';
+import { gridTree, REPORT, unitId } from './support';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,8 +12,9 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+// Pages of 20 hold every child here (at most 4 per level) and keep the query under the default cost limit.
 const QUERY = `query($id: ID!) { unit(id: $id) {
-  ...F children(first: 100) { nodes { ...F children(first: 100) { nodes { ...F } } } } } }
+  ...F children(first: 20) { nodes { ...F children(first: 20) { nodes { ...F } } } } } }
   fragment F on Unit { code
     c: progress(metric: "eid.collected") { value reportingUnits reportedUnits lastReportAt }
     a: progress(metric: "eid.activated", asOf: "2023-06-30") { value reportedUnits }
@@ -36,5 +38,39 @@ describe('bounded statements', () => {
     expect(counts[0]).toBe(counts[1]);
     expect(counts[0]).toBeLessThanOrEqual(17);
     console.log(`sqlStatements: ${counts.join(' / ')} (21 / 11 units)`);
+  });
+});
+
+describe('reportProgress round trip', () => {
+  it('costs at most 5 statements; an identical repeat at most 3, and it takes no lock', async () => {
+    const officer = await principalWith(t, [{ role: 'OFFICER', unit: 'SML' }]);
+    const unit = await unitId(t, 'SML1a-1', officer.token);
+    const input = { unitId: unit, asOf: '2023-06-01', values: [{ metric: 'eid.collected', value: 100 }, { metric: 'eid.activated', value: 40 }] };
+    const first = await gql(t, REPORT, { input }, officer.token);
+    expect(ok(first).reportProgress.changed).toBe(2);
+    expect(first.extensions!.sqlStatements).toBeLessThanOrEqual(5);
+    const next = await gql(t, REPORT, { input: { ...input, asOf: '2023-06-02', values: [{ metric: 'eid.collected', value: 120 }] } }, officer.token);
+    expect(ok(next).reportProgress.changed).toBe(1);
+    expect(next.extensions!.sqlStatements).toBeLessThanOrEqual(5);
+
+    // Another session holds the unit's row and its province's rollup rows: a write waits for them, a repeat does not.
+    const holder = new Client({ connectionString: t.dbUrl });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(`select 1 from admin_unit where code = 'SML1a-1' for update`);
+      await holder.query(`select 1 from rollup_total t join admin_unit u on u.id = t.unit_id where u.code = 'SML' for update`);
+      const repeat = await gql(t, REPORT, { input }, officer.token);
+      expect(ok(repeat).reportProgress).toMatchObject({ changed: 0, reports: [{ value: 40 }, { value: 100 }] });
+      expect(repeat.extensions!.sqlStatements).toBeLessThanOrEqual(3);
+      let settled = false;
+      const write = gql(t, REPORT, { input: { ...input, asOf: '2023-06-03', values: [{ metric: 'eid.collected', value: 130 }] } }, officer.token).finally(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(settled).toBe(false);
+      await holder.query('rollback');
+      expect(ok(await write).reportProgress.changed).toBe(1);
+    } finally {
+      await holder.end();
+    }
   });
 });

@@ -30,8 +30,11 @@ export function withDatabase(url: string, db: string): string {
   return u.toString();
 }
 
-/** A fresh database for one test file, migrated by the app itself, and the API serving it on a free port. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * A fresh database for one test file, migrated by the app itself, and the API serving it on a free port.
+ * `route` changes the URL the API connects with (e.g. through a proxy); `sql` always connects directly.
+ */
+export async function startTestApp(env: Record<string, string> = {}, route: (url: string) => string = (url) => url): Promise<TestApp> {
   const dbName = `t_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl() });
   await admin.connect();
@@ -39,12 +42,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   await admin.end();
   const dbUrl = withDatabase(adminUrl(), dbName);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vneid-test-app-'));
+  const apiUrl = route(dbUrl);
   const config = loadConfig({
-    NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, DATABASE_URL: dbUrl,
+    NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, DATABASE_URL: apiUrl,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const app = await createApp(config, dbUrl);
+  const app = await createApp(config, apiUrl);
   // A direct connection for arranging and checking data; reopened if a test cuts the database off.
   let client: Client | null = null;
   const connection = async (): Promise<Client> => {
