@@ -4,7 +4,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 const REQUEST_ERRORS = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
 
 /**
- * GraphQL over HTTP: a client that accepts only `application/json` (the legacy media type) gets 200 for a
+ * GraphQL over HTTP: a client that asks for `application/json` only (the legacy media type) gets 200 for a
  * well-formed request whose document does not parse or validate or whose variables do not coerce, with the
  * errors in the body; 4xx stays for clients that accept `application/graphql-response+json`, which expect it.
  */
@@ -12,7 +12,8 @@ export function legacyJsonStatusPlugin<T extends object>(): ApolloServerPlugin<T
   return {
     async requestDidStart({ request }) {
       const accept = request.http?.headers.get('accept') ?? '';
-      if (accept.includes('application/graphql-response+json')) return {};
+      // Only clients that ask for application/json by name; without an Accept header the error keeps its 4xx.
+      if (!accept.includes('application/json') || accept.includes('application/graphql-response+json')) return {};
       return {
         async willSendResponse({ response }) {
           if (response.http.status !== 400 || response.body.kind !== 'single') return;
