@@ -23,6 +23,8 @@ export const EXPOSED_HEADERS = 'x-request-id, retry-after, www-authenticate, rat
 export function applyCors(req: http.IncomingMessage, res: http.ServerResponse, config: Config): boolean {
   const origin = req.headers.origin;
   if (!origin) return true;
+  // The API's own pages (the IDE) call it from its own origin: browsers send Origin on every POST.
+  if (sameOrigin(origin, req.headers.host)) return true;
   if (!config.corsOrigins.includes(origin)) {
     res.statusCode = 403;
     res.setHeader('content-type', 'application/json; charset=utf-8');
@@ -41,4 +43,12 @@ export function applyCors(req: http.IncomingMessage, res: http.ServerResponse, c
     return false;
   }
   return true;
+}
+
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, HeaderMap, type GraphQLRequestContext } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { operationGatePlugin } from './auth/operation-gate.plugin';
 import { responseCachePlugin } from './cache/response-cache.plugin';
 import { ResponseCache } from './cache/response-cache';
@@ -24,6 +24,10 @@ import { createMetrics } from './observability/metrics';
 import { legacyJsonStatusPlugin } from './common/json-status.plugin';
 import { createLiveHandler } from './live/sse-handler';
 import { FiguresHub } from './live/figures-hub';
+import { sendIdeAsset, sendIdePage, wantsIde } from './ide/ide';
+import { createFiguresExport } from './exports/figures-export';
+import { rateLimitHeaders, recordRateDecision } from './common/rate-limit-headers';
+import { conditionalGet } from './common/conditional-get';
 import { requestLogPlugin } from './observability/request-log.plugin';
 import { applyCors, securityHeaders } from './http-headers';
 import { RateLimiter } from './common/rate-limit';
@@ -65,6 +69,8 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
     plugins: [
       // Apollo's default cache-control plugin wraps every resolver in willResolveField; we set no cache hints.
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's landing page loads Sandbox from a CDN; browsers get our own IDE (src/ide) or nothing.
+      ApolloServerPluginLandingPageDisabled(),
       operationGatePlugin(),
       legacyJsonStatusPlugin(),
       costLimitPlugin(schema, config.limits.maxCost),
@@ -106,6 +112,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
     const [key, limit] = principal ? [`p:${principal.id}`, config.rateLimits.perPrincipal] : [`ip:${ip}`, config.rateLimits.perAddress];
     if (limit > 0) {
       const decision = rateLimiter.hit(key, limit);
+      recordRateDecision(req, decision, config.rateLimits.windowSeconds);
       if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
     }
     const reqLog = log.child({ requestId, principalId: principal?.id });
@@ -132,6 +139,12 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
     validationRules: [depthLimit(config.limits.maxDepth), aliasLimit(config.limits.maxAliases)],
     contextFor: (req) => buildContext(req, randomUUID()),
     formatError: formatError(log, config.db.retryAfterSeconds),
+  });
+
+  const exportFigures = createFiguresExport({
+    contextFor: (req) => buildContext(req, randomUUID()),
+    onRows: (n) => metrics.exportRows.inc(n),
+    batchRows: config.exportBatchRows,
   });
 
   const handleGraphql = async (req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> => {
@@ -171,7 +184,17 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
           }),
     });
     for (const [k, v] of result.headers) res.setHeader(k, v);
+    for (const [k, v] of rateLimitHeaders(req)) res.setHeader(k, v);
     res.statusCode = result.status ?? 200;
+    const revalidated = req.method === 'GET' && res.statusCode === 200 && result.body.kind === 'complete' ? conditionalGet(req.headers, result.body.string) : null;
+    if (revalidated) {
+      for (const [k, v] of revalidated.headers) res.setHeader(k, v);
+      if (revalidated.status === 304) {
+        res.statusCode = 304;
+        res.removeHeader('content-type');
+        return void res.end();
+      }
+    }
     if (result.body.kind === 'complete') res.end(result.body.string);
     else {
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
@@ -194,7 +217,15 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
     const scoped = (fn: () => Promise<void>): Promise<void> => (config.env === 'production' ? fn() : requestScope.run({ requestId, sqlStatements: 0 }, fn));
     void scoped(async () => {
       try {
+        if (path === '/graphql' && config.graphqlIde && wantsIde(req)) return sendIdePage(res);
         if (path === '/graphql') return await handleGraphql(req, res, requestId);
+        if (path === '/exports/figures') return await exportFigures(req, res);
+        if (path === '/' && config.graphqlIde && req.method === 'GET') {
+          res.statusCode = 302;
+          res.setHeader('location', '/graphql');
+          return void res.end();
+        }
+        if (path.startsWith('/ide/') && config.graphqlIde && sendIdeAsset(path, res)) return;
         if (path === '/graphql/stream') return await liveHandler(req, res);
         if (path === '/healthz') return send(res, 200, { status: 'ok' });
         if (path === '/readyz') {
