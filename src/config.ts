@@ -67,8 +67,6 @@ export interface Config {
   readonly graphqlIde: boolean;
   /** Live updates (/graphql/stream): streams per principal on one instance, units per subscription, coalescing window, session re-check. */
   readonly live: { readonly maxStreamsPerPrincipal: number; readonly maxUnits: number; readonly coalesceMs: number; readonly recheckMs: number };
-  /** Rows fetched from the database cursor per batch of /exports/figures (memory per export is about this many rows). */
-  readonly exportBatchRows: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -189,7 +187,6 @@ export function loadConfig(env: Env = process.env): Config {
       coalesceMs: int('LIVE_COALESCE_MS', 1000, 50, 60_000),
       recheckMs: int('LIVE_RECHECK_SECONDS', 15, 1, 3600) * 1000,
     },
-    exportBatchRows: int('EXPORT_BATCH_ROWS', 2000, 10, 100_000),
   };
   if (problems.length) throw new Error(`Invalid environment variables: ${problems.join(', ')}`);
   return Object.freeze(config);

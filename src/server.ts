@@ -143,8 +143,8 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningServ
 
   const exportFigures = createFiguresExport({
     contextFor: (req) => buildContext(req, randomUUID()),
+    databaseUrl: orm.config.get('clientUrl') as string,
     onRows: (n) => metrics.exportRows.inc(n),
-    batchRows: config.exportBatchRows,
   });
 
   const handleGraphql = async (req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> => {

@@ -1,23 +1,25 @@
-import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from '../context';
-import { AppError, BadUserInputError, UnauthenticatedError, bearerChallenge, type InputProblem } from '../common/errors';
+import { AppError, BadUserInputError, RateLimitedError, UnauthenticatedError, bearerChallenge, type InputProblem } from '../common/errors';
 import { isIsoDate, todayInVietnam } from '../common/scalars';
-import { toGlobalId } from '../common/global-id';
 import { scope } from '../common/scoped';
 import { metricsByCodes } from '../metrics/metric.repo';
 import { unitColumns } from '../units/unit.service';
 import { UnitLevel } from '../units/unit-level';
-import { streamFigures, type ExportRow } from './figures-export.repo';
+import { streamFigures } from './figures-export.repo';
 import { rateLimitHeaders } from '../common/rate-limit-headers';
 
 export interface FiguresExportDeps {
   /** Builds the request's Context as /graphql does (authentication by API key or token, rate limit). */
   contextFor(req: IncomingMessage): Promise<Context>;
-  /** Told how many rows each batch sent (Prometheus counter). */
+  /** Each export reads on a connection of its own (a COPY holds its connection until the client has read it all). */
+  databaseUrl: string;
+  /** Told how many rows went out (Prometheus counter). */
   onRows?(n: number): void;
-  batchRows?: number;
 }
+
+/** Exports running at once on one instance (each holds a database connection while the client reads). */
+const MAX_CONCURRENT_EXPORTS = 4;
 
 const DEFAULT_METRICS = ['eid.collected', 'eid.approved', 'eid.activated'];
 const MAX_METRICS = 20;
@@ -43,8 +45,6 @@ function parseQuery(url: URL, accept: string): ExportQuery {
   return { level: level as UnitLevel, asOf, metrics: [...new Set(metrics)], format: format as 'csv' | 'ndjson' };
 }
 
-const csvCell = (v: string): string => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
 function refuse(res: ServerResponse, e: AppError): void {
   const http = (e.extensions as { http?: { status?: number; headers?: Map<string, string> } }).http;
   res.statusCode = http?.status ?? (e.code === 'UNAUTHENTICATED' ? 401 : e.code === 'BAD_USER_INPUT' ? 400 : e.code === 'NOT_FOUND' ? 404 : e.code === 'FORBIDDEN' ? 403 : 400);
@@ -57,11 +57,11 @@ function refuse(res: ServerResponse, e: AppError): void {
 
 /**
  * GET /exports/figures?level=COMMUNE&asOf=2023-06-30&metrics=eid.collected,eid.activated&format=csv|ndjson
- * Every unit of the level in the caller's jurisdiction with its figures as of the day, streamed from a database
- * cursor with backpressure (memory does not grow with the export). Meant for integrators' API keys.
+ * Every unit of the level in the caller's jurisdiction with its figures as of the day, formatted by PostgreSQL (COPY)
+ * and streamed with backpressure (memory does not grow with the export). Meant for integrators' API keys.
  */
 export function createFiguresExport(deps: FiguresExportDeps) {
-  const batchRows = deps.batchRows ?? 2000;
+  let active = 0;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let ctx: Context;
     let q: ExportQuery;
@@ -86,30 +86,24 @@ export function createFiguresExport(deps: FiguresExportDeps) {
       if (e instanceof AppError) return refuse(res, e);
       throw e;
     }
+    if (active >= MAX_CONCURRENT_EXPORTS) {
+      return refuse(res, new RateLimitedError(5));
+    }
     const csv = q.format === 'csv';
     res.statusCode = 200;
     res.setHeader('content-type', csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="figures-${q.level.toLowerCase()}-${q.asOf}.${csv ? 'csv' : 'ndjson'}"`);
     res.setHeader('cache-control', 'no-store');
     if (req.method === 'HEAD') return void res.end();
-    let closed = false;
-    res.on('close', () => (closed = true));
-    if (csv) res.write(`${['unit_id', 'unit_code', 'unit_name', 'parent_code', 'level', 'as_of', ...q.metrics].join(',')}\n`);
-    const line = csv
-      ? (r: ExportRow) => `${[toGlobalId('Unit', r.id), r.code, csvCell(r.name), r.parent_code ?? '', q.level, q.asOf, ...r.vals.map(String)].join(',')}\n`
-      : (r: ExportRow) => `${JSON.stringify({ unitId: toGlobalId('Unit', r.id), unitCode: r.code, unitName: r.name, parentCode: r.parent_code, level: q.level, asOf: q.asOf, figures: Object.fromEntries(q.metrics.map((m, i) => [m, Number(r.vals[i])])) })}\n`;
+    active++;
     try {
-      await streamFigures(ctx.em, { level: q.level, asOf: q.asOf, metrics: q.metrics, batchRows }, scope(ctx, 'read', 'Unit', unitColumns), async (rows) => {
-        if (closed) return false;
-        deps.onRows?.(rows.length);
-        if (!res.write(rows.map(line).join(''))) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-        return !closed;
-      });
-      res.end();
+      await streamFigures(deps.databaseUrl, q, scope(ctx, 'read', 'Unit', unitColumns), res, (n) => deps.onRows?.(n));
     } catch (err) {
-      ctx.log.error({ err }, 'export failed');
-      // Headers are gone: cut the stream so the client sees an incomplete transfer rather than a short file.
+      // A client that went away is not an error; anything else cut the stream, so the client sees an incomplete transfer.
+      if (!res.destroyed || (err as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') ctx.log.error({ err }, 'export failed');
       res.destroy();
+    } finally {
+      active--;
     }
   };
 }
