@@ -10,7 +10,8 @@ export async function gql<T = Record<string, unknown>>(url: string, body: string
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      // x-debug-sql: the development-mode probe reports extensions.sqlStatements only when asked.
+      headers: { 'content-type': 'application/json', 'x-debug-sql': '1', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body,
     });
   } catch (e) {

@@ -8,6 +8,9 @@ import { Migration20261123002000Progress } from './Migration20261123002000Progre
 import { Migration20261123003000Teams } from './Migration20261123003000Teams';
 import { Migration20261130000500DataVersion } from './Migration20261130000500DataVersion';
 import { Migration20261130001000ProgressWriter } from './Migration20261130001000ProgressWriter';
+import { Migration20261130002000DatedTree } from './Migration20261130002000DatedTree';
+import { Migration20261130003000GrantUnique } from './Migration20261130003000GrantUnique';
+import { Migration20261130004000AuditSubjects } from './Migration20261130004000AuditSubjects';
 import { Migration20261130005000LiveFigures } from './Migration20261130005000LiveFigures';
 
 /** Migrations in order. Append new ones here (npm run db:migration:create does it). Never edit a landed one. */
@@ -22,5 +25,8 @@ export const migrationsList = [
   { name: 'Migration20261123003000Teams', class: Migration20261123003000Teams },
   { name: 'Migration20261130000500DataVersion', class: Migration20261130000500DataVersion },
   { name: 'Migration20261130001000ProgressWriter', class: Migration20261130001000ProgressWriter },
+  { name: 'Migration20261130002000DatedTree', class: Migration20261130002000DatedTree },
+  { name: 'Migration20261130003000GrantUnique', class: Migration20261130003000GrantUnique },
+  { name: 'Migration20261130004000AuditSubjects', class: Migration20261130004000AuditSubjects },
   { name: 'Migration20261130005000LiveFigures', class: Migration20261130005000LiveFigures },
 ];

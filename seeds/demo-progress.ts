@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { SQL_TRUE } from '../src/auth/ability-to-sql';
+import { unscoped } from '../src/common/scoped';
 import { todayInVietnam } from '../src/common/scalars';
 import { createRawStaging, emSql, stageRows, type StagedRow } from '../src/progress/progress-bulk.repo';
 import { writeStagedAtomically } from '../src/progress/progress-bulk.service';
@@ -114,7 +114,7 @@ export async function seedDemoProgress(em: EntityManager): Promise<{ changed: nu
   await stageRows(sql, rows);
   const out = await writeStagedAtomically(
     sql,
-    { principalId: null, requestId: 'seed:demo-progress', unitScope: SQL_TRUE, today: todayInVietnam(), label: 'Row', chunkRows: rows.length, pathOf: () => ['seed'] },
+    { principalId: null, requestId: 'seed:demo-progress', unitScope: unscoped('the demo seed writes as the system'), today: todayInVietnam(), label: 'Row', chunkRows: rows.length, pathOf: () => ['seed'] },
     false,
   );
   return { changed: out.changed };

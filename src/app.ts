@@ -5,8 +5,10 @@ import type { Config } from './config';
 import { openOrm, migrate } from './db/orm';
 import { loadKeySet, type KeySet } from './auth/keys';
 import { createSchema } from './schema';
-import { startHttpServer, type RunningServer } from './server';
+import { startHttpServer, type HttpExtension, type RunningServer } from './server';
+import type { FastifyInstance } from 'fastify';
 import { createLogger } from './logger';
+import { startRetention } from './audit/retention';
 
 export interface App {
   url: string;
@@ -15,7 +17,19 @@ export interface App {
   keys: KeySet;
   log: Logger;
   config: Config;
-  stop(): Promise<void>;
+  /** The HTTP server (Fastify), for tests and tools that inspect it. */
+  http: FastifyInstance;
+  /** /readyz answers 200 from now on (needed only when created with `deferReady`). */
+  markReady(): void;
+  /** Drains HTTP (SIGTERM), then closes the database connections. */
+  stop(): Promise<{ refused: number; unfinished: number }>;
+}
+
+export interface AppOptions {
+  /** /readyz stays 503 until markReady() (main.ts: until the demo data is loaded). */
+  deferReady?: boolean;
+  /** Routes or plugins added to the HTTP server before it listens. */
+  httpExtensions?: readonly HttpExtension[];
 }
 
 /** Waits for the database with exponential backoff, then fails with a message that says what to fix. */
@@ -47,7 +61,7 @@ async function connectWithRetry(databaseUrl: string, config: Config, log: Logger
 }
 
 /** Opens the database (migrating it), and serves the API. Used by main.ts and by the tests. */
-export async function createApp(config: Config, databaseUrl: string): Promise<App> {
+export async function createApp(config: Config, databaseUrl: string, options: AppOptions = {}): Promise<App> {
   const log = createLogger(config.logLevel);
   // Migrations may run long statements: they get their own connection, free of the request timeouts.
   const migrator = await connectWithRetry(databaseUrl, config, log, false);
@@ -62,8 +76,10 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ap
   try {
     const keys = await loadKeySet(config);
     const schema = await createSchema();
-    server = await startHttpServer({ config, orm, keys, schema, log });
+    server = await startHttpServer({ config, orm, keys, schema, log, extensions: options.httpExtensions }, { ready: !options.deferReady });
     const running = server;
+    const stopRetention = startRetention(orm, log, config.auditIpRetentionDays);
+    let stopping: Promise<{ refused: number; unfinished: number }> | undefined;
     return {
       url: running.url,
       port: running.port,
@@ -71,9 +87,16 @@ export async function createApp(config: Config, databaseUrl: string): Promise<Ap
       keys,
       log,
       config,
-      async stop() {
-        await running.close();
-        await orm.close(true);
+      http: running.fastify,
+      markReady: () => running.markReady(),
+      stop() {
+        stopping ??= (async () => {
+          stopRetention();
+          const drained = await running.close();
+          await orm.close(true);
+          return drained;
+        })();
+        return stopping;
       },
     };
   } catch (e) {

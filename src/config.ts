@@ -1,6 +1,16 @@
 import path from 'node:path';
+import { isIP } from 'node:net';
 
 export type NodeEnv = 'development' | 'production' | 'test';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/**
+ * Which hops may tell the client's address in X-Forwarded-For: none (false), the nearest N proxies,
+ * or proxies at these addresses / CIDR ranges. Fastify's `trustProxy` takes each form as is.
+ */
+export type TrustProxy = false | number | readonly string[];
 
 export interface Config {
   readonly env: NodeEnv;
@@ -11,7 +21,7 @@ export interface Config {
   readonly dataDir: string;
   readonly embeddedPgPort: number;
   readonly seedDemo: boolean;
-  readonly logLevel: string;
+  readonly logLevel: LogLevelName;
   readonly maxPageSize: number;
   readonly introspection: boolean;
   readonly jwt: {
@@ -59,8 +69,14 @@ export interface Config {
   /** Serve Prometheus metrics at /metrics (protect it with METRICS_TOKEN or keep the port internal). */
   readonly metricsEnabled: boolean;
   readonly metricsToken?: string;
+  /** Proxies trusted to forward the client address (TRUST_PROXY); the request's `ip` honours only them. */
+  readonly trustProxy: TrustProxy;
   /** Extra wait per failed sign-in beyond the 5th within 15 minutes (capped at 5 attempts' worth). */
   readonly loginFailureDelayMs: number;
+  /** Operation names counted under their own name in Prometheus labels, beyond the built-in list (others: `other`). */
+  readonly metricsOperationNames: readonly string[];
+  /** Days client addresses stay in the audit log before the retention job removes them. */
+  readonly auditIpRetentionDays: number;
   /** Shared answers of dashboard queries (src/cache): memory bound in bytes (0 turns the cache off) and maximum age. */
   readonly responseCache: { readonly maxBytes: number; readonly ttlSeconds: number };
   /** Serve the GraphQL IDE to browsers at /graphql (and redirect / there). */
@@ -86,6 +102,20 @@ function dbBounds(int: IntReader): Config['db'] {
     readinessTimeoutMs: int('READINESS_TIMEOUT_MS', 2_000, 100, 60_000),
     retryAfterSeconds: int('RETRY_AFTER_SECONDS', 2, 1, 3_600),
   };
+}
+
+/** The password for `npm run user:create-admin`, when given in the environment (ADMIN_PASSWORD). */
+export function adminPasswordFromEnv(env: Env = process.env): string | undefined {
+  return env.ADMIN_PASSWORD || undefined;
+}
+
+function operationNames(raw: string | undefined, problems: string[]): string[] {
+  const names = (raw ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length > 500 || names.some((n) => !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(n))) {
+    problems.push('METRICS_OPERATION_NAMES=<list> (expected at most 500 comma-separated GraphQL names)');
+    return [];
+  }
+  return names;
 }
 
 /** Parses the environment once; throws naming every bad variable. Nothing else reads process.env. */
@@ -142,7 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     embeddedPgPort: int('EMBEDDED_PG_PORT', 54329, 1024, 65535),
     seedDemo: bool('SEED_DEMO', !databaseUrl),
-    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    logLevel: logLevel(env.LOG_LEVEL, nodeEnv, problems),
     maxPageSize: int('MAX_PAGE_SIZE', 100, 1, 10000),
     introspection: bool('GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
     jwt: {
@@ -175,7 +205,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     metricsEnabled: bool('METRICS_ENABLED', true),
     metricsToken: env.METRICS_TOKEN || undefined,
+    trustProxy: trustProxy(env.TRUST_PROXY, problems),
     loginFailureDelayMs: int('LOGIN_FAILURE_DELAY_MS', 1000, 0, 10_000),
+    metricsOperationNames: operationNames(env.METRICS_OPERATION_NAMES, problems),
+    auditIpRetentionDays: int('AUDIT_IP_RETENTION_DAYS', 30, 1, 3650),
     responseCache: {
       maxBytes: int('RESPONSE_CACHE_MB', 64, 0, 16_384) * 1024 * 1024,
       ttlSeconds: int('RESPONSE_CACHE_TTL_SECONDS', 60, 1, 86_400),
@@ -190,4 +223,39 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (problems.length) throw new Error(`Invalid environment variables: ${problems.join(', ')}`);
   return Object.freeze(config);
+}
+
+function logLevel(raw: string | undefined, nodeEnv: NodeEnv, problems: string[]): LogLevelName {
+  if (!raw) return nodeEnv === 'test' ? 'silent' : 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(raw)) return raw as LogLevelName;
+  problems.push(`LOG_LEVEL=${raw} (expected one of ${LOG_LEVELS.join(', ')})`);
+  return 'info';
+}
+
+/** `false`/empty: trust no proxy; an integer: that many hops; else a comma-separated list of addresses or CIDR ranges. */
+function trustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  const value = raw?.trim();
+  if (!value || value === 'false' || value === '0') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops <= 20) return hops;
+    problems.push(`TRUST_PROXY=${raw} (a hop count is at most 20)`);
+    return false;
+  }
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const bad = entries.filter((e) => !isAddressOrCidr(e));
+  if (bad.length) {
+    problems.push(`TRUST_PROXY=${raw} (expected a hop count or a comma-separated list of IP addresses or CIDR ranges; not ${bad.join(', ')})`);
+    return false;
+  }
+  return entries;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
 }

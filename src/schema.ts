@@ -21,6 +21,7 @@ import { QuotaResolver } from './quotas/quota.resolver';
 import { UnitQuotaFieldsResolver } from './quotas/unit-quota.fields.resolver';
 import './campaigns/campaign.node';
 import './quotas/quota.node';
+import './metrics/metric.node';
 import { ProgressResolver } from './progress/progress.resolver';
 import { UnitProgressFieldsResolver } from './progress/unit-progress.fields.resolver';
 import { UnitCampaignProgressFieldsResolver } from './progress/unit-campaign-progress.fields.resolver';
@@ -30,6 +31,8 @@ import { TeamResolver } from './teams/team.resolver';
 import { TeamAssignmentFieldsResolver, TeamFieldsResolver } from './teams/team.fields.resolver';
 import { UnitTeamFieldsResolver } from './teams/unit-team.fields.resolver';
 import './teams/team.node';
+import { RestructureResolver } from './units/restructure.resolver';
+import { UnitLineageFieldsResolver } from './units/lineage.fields.resolver';
 import { LiveResolver } from './live/live.resolver';
 
 /** Every resolver class of the API; a feature adds its resolvers here. */
@@ -40,6 +43,7 @@ export const resolvers: NonEmptyArray<Function> = [
   CampaignResolver, CampaignFieldsResolver, QuotaResolver, UnitQuotaFieldsResolver,
   ProgressResolver, UnitProgressFieldsResolver, UnitCampaignProgressFieldsResolver, CampaignRankingFieldsResolver,
   TeamResolver, TeamFieldsResolver, TeamAssignmentFieldsResolver, UnitTeamFieldsResolver,
+  RestructureResolver, UnitLineageFieldsResolver,
   LiveResolver,
 ];
 

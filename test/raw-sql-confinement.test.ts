@@ -7,7 +7,7 @@ import path from 'node:path';
  * The few infrastructure files below run SQL that concerns no jurisdiction (auth lookup, audit insert,
  * rate-limit counters, health checks).
  */
-const INFRASTRUCTURE = new Set(['src/auth/authenticate.ts', 'src/audit/audit.ts', 'src/common/rate-limit.ts', 'src/server.ts', 'src/app.ts']);
+const INFRASTRUCTURE = new Set(['src/auth/authenticate.ts', 'src/audit/audit.ts', 'src/common/rate-limit.ts', 'src/server.ts', 'src/http/routes.ts', 'src/app.ts']);
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -1,12 +1,15 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { startTestApp, type TestApp } from './support/app';
 import { gql, codeOf, ok } from './support/client';
 import { principalWith, type TestPrincipal } from './support/principals';
 import { insertUnits } from './support/factories';
-import { vnUnitsFile } from './support/vn-units';
+import { vnUnitsDir } from './support/vn-units';
 
 let t: TestApp;
 let admin: TestPrincipal;
+const officialLists = vnUnitsDir();
+const withOfficialLists = officialLists ? it : it.skip;
 
 const IMPORT = `mutation($csv: String!, $dry: Boolean) { importUnits(input: { csv: $csv, dryRun: $dry }) { created updated unchanged dryRun } }`;
 
@@ -23,9 +26,9 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('importUnits with the official 2024 list', () => {
-  it('imports 63 provinces, 696 districts and 10,035 communes, then a re-import changes nothing', async () => {
-    const csv = fs.readFileSync(vnUnitsFile('units_2024.csv'), 'utf8');
-    const islands = fs.readFileSync(vnUnitsFile('districts_without_communes_2024.csv'), 'utf8');
+  withOfficialLists('imports 63 provinces, 696 districts and 10,035 communes, then a re-import changes nothing', async () => {
+    const csv = fs.readFileSync(path.join(officialLists!, 'units_2024.csv'), 'utf8');
+    const islands = fs.readFileSync(path.join(officialLists!, 'districts_without_communes_2024.csv'), 'utf8');
     const first = ok(await gql(t, IMPORT, { csv }, admin.token)).importUnits;
     expect(first).toEqual({ created: 63 + 691 + 10035, updated: 0, unchanged: 0, dryRun: false });
     const islandResult = ok(await gql(t, IMPORT, { csv: islands }, admin.token)).importUnits;
@@ -74,13 +77,19 @@ describe('importUnits with the official 2024 list', () => {
   });
 
   it('refuses an ADMIN rows outside its subtree, and a VIEWER altogether', async () => {
-    const provinceAdmin = await principalWith(t, [{ role: 'ADMIN', unit: '49' }]);
-    const csv = ['province_code,province_name,district_code,district_name,district_type', '01,Thành phố Hà Nội,001,Quận Ba Đình Mới,Quận'].join('\n');
+    // Its own units (codes absent from the official list), so it needs no other test's data.
+    await insertUnits(t, [
+      { code: '03', name: 'Tỉnh Ba', kind: 'tỉnh', level: 'PROVINCE' },
+      { code: '05', name: 'Tỉnh Năm', kind: 'tỉnh', level: 'PROVINCE' },
+      { code: '059', name: 'Quận Cũ', kind: 'quận', level: 'DISTRICT', parent: '05' },
+    ]);
+    const provinceAdmin = await principalWith(t, [{ role: 'ADMIN', unit: '03' }]);
+    const csv = ['province_code,province_name,district_code,district_name,district_type', '05,Tỉnh Năm,059,Quận Mới,Quận'].join('\n');
     const res = await gql(t, IMPORT, { csv }, provinceAdmin.token);
     expect(codeOf(res)).toBe('BAD_USER_INPUT');
     expect(res.errors![0].message).toMatch(/outside/);
-    expect((await t.sql<{ name: string }>(`select name from admin_unit where code = '001'`))[0].name).toBe('Quận Ba Đình');
-    const viewer = await principalWith(t, [{ role: 'VIEWER', unit: '49' }]);
+    expect((await t.sql<{ name: string }>(`select name from admin_unit where code = '059'`))[0].name).toBe('Quận Cũ');
+    const viewer = await principalWith(t, [{ role: 'VIEWER', unit: '03' }]);
     expect(codeOf(await gql(t, IMPORT, { csv }, viewer.token))).toBe('FORBIDDEN');
   });
 });

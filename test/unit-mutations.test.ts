@@ -3,6 +3,8 @@ import { gql, codeOf, ok } from './support/client';
 import { principalWith, type TestPrincipal } from './support/principals';
 import { smallTree } from './support/factories';
 import { toGlobalId } from '../src/common/global-id';
+import { addDays } from '../src/common/dates';
+import { todayInVietnam } from '../src/common/scalars';
 
 let t: TestApp;
 let ids: Record<string, number>;
@@ -102,11 +104,13 @@ describe('moveUnit', () => {
 describe('retireUnit', () => {
   const RETIRE = `mutation($input: RetireUnitInput!) { retireUnit(input: $input) { retiredUnits unit { retired validTo } } }`;
   it('is refused while active children remain, cascades when asked, and retired units stay readable', async () => {
-    const r = await gql(t, RETIRE, { input: { id: gid('C1'), validTo: '2025-06-30' } }, p1Admin.token);
+    // C1 moved today (above): its retirement cannot be dated before that move, so it ends yesterday.
+    const yesterday = addDays(todayInVietnam(), -1);
+    const r = await gql(t, RETIRE, { input: { id: gid('C1'), validTo: yesterday } }, p1Admin.token);
     expect(codeOf(r)).toBe('CONFLICT');
     expect((await unitRow('C1')).valid_to).toBeNull();
-    const done = ok(await gql(t, RETIRE, { input: { id: gid('C1'), validTo: '2025-06-30', cascade: true } }, p1Admin.token));
-    expect(done.retireUnit).toMatchObject({ retiredUnits: 4, unit: { retired: true, validTo: '2025-06-30' } });
+    const done = ok(await gql(t, RETIRE, { input: { id: gid('C1'), validTo: yesterday, cascade: true } }, p1Admin.token));
+    expect(done.retireUnit).toMatchObject({ retiredUnits: 4, unit: { retired: true, validTo: yesterday } });
     const list = ok(await gql(t, `{ units(level: HAMLET) { totalCount } all: units(level: HAMLET, includeRetired: true) { totalCount } }`, {}, sysadmin.token));
     expect(list.units.totalCount).toBe(0);
     expect(list.all.totalCount).toBeGreaterThanOrEqual(2);

@@ -26,6 +26,20 @@ export function can<S extends Subject>(action: ActionOn<S>, subject: S): Permiss
   return `${action}:${subject}` as Permission;
 }
 
+/**
+ * The declaration of an operation on an object it names by id (`unit(id)`, `updateTeam(input: { id })`,
+ * `createUnit(input: { parentId })`…). The coarse gate does not answer for these: what the caller may not see is
+ * NOT_FOUND whatever its role, so the service decides, in this order, with the scoped lookup (invisible or
+ * nonexistent → NOT_FOUND) and then `ensureCan(action)` on the object found (visible but not allowed → FORBIDDEN).
+ * Refusing before the lookup would tell the caller that the object exists (the cause of FORBIDDEN for
+ * `principal(id)` as VIEWER, or for a TEAM_LEADER naming another team).
+ */
+export type ObjectPermission = `${Permission}@object`;
+
+export function canOnObject<S extends Subject>(action: ActionOn<S>, subject: S): ObjectPermission {
+  return `${action}:${subject}@object` as ObjectPermission;
+}
+
 export const ALL_PERMISSIONS: Permission[] = (Object.keys(PERMISSIONS) as Subject[]).flatMap((s) =>
   (PERMISSIONS[s] as readonly string[]).map((a) => `${a}:${s}` as Permission),
 );

@@ -59,6 +59,10 @@ export class Principal {
 @Entity({ tableName: 'grant' })
 @Index({ name: 'grant_principal_id_index', properties: ['principal'] })
 @Index({ name: 'grant_unit_id_index', properties: ['unit'] })
+@Unique({
+  name: 'grant_principal_role_unit_team_unique',
+  expression: 'create unique index "grant_principal_role_unit_team_unique" on "grant" ("principal_id", "role", "unit_id", "team_id") nulls not distinct',
+})
 export class Grant {
   @PrimaryKey({ autoincrement: true })
   id!: number;
@@ -107,6 +111,22 @@ export class RefreshSession {
 
   @Property({ columnType: 'timestamptz', nullable: true })
   lastRotatedAt?: Date | null;
+}
+
+/**
+ * A refresh token a session has rotated away from (its sha256): presenting one again is reuse of a token that was
+ * valid, and ends the session. Any other wrong secret is only refused.
+ */
+@Entity({ tableName: 'refresh_token_used' })
+export class RefreshTokenUsed {
+  @PrimaryKey({ columnType: 'text' })
+  tokenHash!: string;
+
+  @ManyToOne(() => RefreshSession, { deleteRule: 'cascade', index: 'refresh_token_used_session_id_index' })
+  session!: RefreshSession;
+
+  @Property({ columnType: 'timestamptz' })
+  usedAt: Date = new Date();
 }
 
 /** An integrator's key: `p06_<keyId>_<secret>`; only sha256(secret) is stored. */

@@ -53,8 +53,16 @@ export async function lockSession(em: EntityManager, id: string): Promise<Sessio
   return row ?? null;
 }
 
-export async function rotateSession(em: EntityManager, id: string, tokenHash: string): Promise<void> {
-  await em.execute('update refresh_session set token_hash = ?, last_rotated_at = now() where id = ?', [tokenHash, id]);
+/** Replaces the session's token, keeping the hash of the one it replaces for reuse detection. */
+export async function rotateSession(em: EntityManager, id: string, oldHash: string, newHash: string): Promise<void> {
+  await em.execute('insert into refresh_token_used (token_hash, session_id, used_at) values (?, ?, now()) on conflict do nothing', [oldHash, id]);
+  await em.execute('update refresh_session set token_hash = ?, last_rotated_at = now() where id = ?', [newHash, id]);
+}
+
+/** Whether `hash` was a token of this session before a rotation. */
+export async function wasRotatedAway(em: EntityManager, sessionId: string, hash: string): Promise<boolean> {
+  const rows = await em.execute('select 1 from refresh_token_used where token_hash = ? and session_id = ?', [hash, sessionId]);
+  return rows.length > 0;
 }
 
 export async function revokeSession(em: EntityManager, id: string): Promise<number> {

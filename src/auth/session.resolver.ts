@@ -9,7 +9,9 @@ export class SessionResolver {
   @Mutation(() => SessionPayload, {
     description:
       'Sign in with username and password. Wrong password and unknown user give the same UNAUTHENTICATED error; ' +
-      'repeated failures slow down and then lock the username (and the client address) for 15 minutes: RATE_LIMITED with retryAfterSeconds.',
+      'repeated failures slow down and then lock that username from that client address (and an address failing over many usernames) ' +
+      'for 15 minutes: RATE_LIMITED with retryAfterSeconds. Other addresses can still sign in to the account; an administrator can ' +
+      'clear its locks with unlockPrincipal.',
   })
   login(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see LoginInput.' }) input: LoginInput): Promise<SessionPayload> {
     return sessions.login(ctx, input);
@@ -33,7 +35,9 @@ export class SessionResolver {
   }
 
   @Authorized()
-  @Mutation(() => ChangeMyPasswordPayload, { description: 'Change your password; your other sessions are signed out.' })
+  @Mutation(() => ChangeMyPasswordPayload, {
+    description: 'Change your password; your other sessions are signed out. After 5 wrong current passwords in 15 minutes: RATE_LIMITED for 15 minutes.',
+  })
   changeMyPassword(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see ChangeMyPasswordInput.' }) input: ChangeMyPasswordInput): Promise<ChangeMyPasswordPayload> {
     return sessions.changeMyPassword(ctx, input);
   }

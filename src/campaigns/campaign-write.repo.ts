@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { SQL_TRUE } from '../auth/ability-to-sql';
+import { unscoped } from '../common/scoped';
 import { campaignsByIds, type CampaignRow } from './campaign.repo';
 import type { AllocationMode, CampaignStatus, CountingMode } from './campaign-enums';
 
@@ -21,7 +21,7 @@ export interface CampaignMetricSpec {
 
 /** Re-reads a campaign row inside the transaction, locking it (`for update` for status changes, `for share` for quota writes). */
 export async function lockCampaign(em: EntityManager, id: number, mode: 'update' | 'share'): Promise<CampaignRow | null> {
-  const [row] = await campaignsByIds(em, [id], SQL_TRUE, `for ${mode} of c`);
+  const [row] = await campaignsByIds(em, [id], unscoped('lock inside a write: the caller was allowed to act on this campaign'), `for ${mode} of c`);
   return row ?? null;
 }
 

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
+import type { LockableRows } from '../common/transaction';
 import type { MetricRow } from '../metrics/metric.types';
 import type { AllocationMode, CampaignStatus, CountingMode } from './campaign-enums';
 
@@ -34,13 +35,16 @@ const COLUMNS = `c.id, c.name, c.description, c.scope_unit_id as "scopeUnitId", 
 const FROM = 'campaign c left join admin_unit su on su.id = c.scope_unit_id';
 
 /** Every read takes the caller's jurisdiction over aliases `c` (campaign) and `su` (its scope unit). */
-export async function campaignsByIds(em: EntityManager, ids: readonly number[], scope: SqlCondition, lock = ''): Promise<CampaignRow[]> {
+export async function campaignsByIds(em: EntityManager, ids: readonly number[], scope: Scope, lock = ''): Promise<CampaignRow[]> {
   if (ids.length === 0) return [];
   return em.execute(`select ${COLUMNS} from ${FROM} where c.id in (${ids.map(() => '?').join(',')}) and ${scope.sql} ${lock}`, [
     ...ids,
     ...scope.bindings,
   ]);
 }
+
+/** Campaigns as writes lock them (common/transaction.ts lockedForUpdate). */
+export const CAMPAIGN_ROWS: LockableRows<CampaignRow> = { name: 'Campaign', alias: 'c', byIds: campaignsByIds };
 
 export interface CampaignFilter {
   /** Campaigns whose scope covers this path or lies inside it. */
@@ -50,7 +54,7 @@ export interface CampaignFilter {
   activeOn?: string | null;
 }
 
-function filterSql(f: CampaignFilter, scope: SqlCondition): { where: string; bindings: unknown[] } {
+function filterSql(f: CampaignFilter, scope: Scope): { where: string; bindings: unknown[] } {
   const parts = [scope.sql];
   const bindings: unknown[] = [...scope.bindings];
   if (f.unitPath) {
@@ -68,7 +72,7 @@ function filterSql(f: CampaignFilter, scope: SqlCondition): { where: string; bin
   return { where: parts.join(' and '), bindings };
 }
 
-export async function listCampaigns(em: EntityManager, f: CampaignFilter, page: Page, scope: SqlCondition): Promise<CampaignRow[]> {
+export async function listCampaigns(em: EntityManager, f: CampaignFilter, page: Page, scope: Scope): Promise<CampaignRow[]> {
   const { where, bindings } = filterSql(f, scope);
   return em.execute(`select ${COLUMNS} from ${FROM} where ${where} order by c.start_date desc, c.id desc limit ? offset ?`, [
     ...bindings,
@@ -77,14 +81,14 @@ export async function listCampaigns(em: EntityManager, f: CampaignFilter, page: 
   ]);
 }
 
-export async function countCampaigns(em: EntityManager, f: CampaignFilter, scope: SqlCondition): Promise<number> {
+export async function countCampaigns(em: EntityManager, f: CampaignFilter, scope: Scope): Promise<number> {
   const { where, bindings } = filterSql(f, scope);
   const [row] = await em.execute(`select count(*)::int as n from ${FROM} where ${where}`, bindings);
   return row.n;
 }
 
 /** The metrics of many campaigns in one statement, in catalogue order. */
-export async function metricsOfCampaigns(em: EntityManager, ids: readonly number[], scope: SqlCondition): Promise<CampaignMetricRow[]> {
+export async function metricsOfCampaigns(em: EntityManager, ids: readonly number[], scope: Scope): Promise<CampaignMetricRow[]> {
   if (ids.length === 0) return [];
   return em.execute(
     `select cm.campaign_id as "campaignId", cm.counting_mode as "countingMode", cm.allocation_mode as "allocationMode",

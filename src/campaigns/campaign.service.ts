@@ -6,14 +6,15 @@ import { localIdOf } from '../common/global-id';
 import { ensureCan, scope } from '../common/scoped';
 import { toConnection, toPage } from '../common/pagination';
 import { cleanText, requiredText } from '../common/text';
-import { writeTransaction } from '../common/transaction';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { lockedForUpdate, writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
 import { metricsByCodes } from '../metrics/metric.repo';
 import { unitsByIds } from '../units/unit.repo';
 import { unitColumns } from '../units/unit.service';
 import { AllocationMode, CampaignStatus, CountingMode } from './campaign-enums';
 import * as repo from './campaign.repo';
-import { insertCampaign, lockCampaign, replaceCampaignMetrics, setCampaignStatus, updateCampaignRow, type CampaignFields, type CampaignMetricSpec } from './campaign-write.repo';
+import { insertCampaign, replaceCampaignMetrics, setCampaignStatus, updateCampaignRow, type CampaignFields, type CampaignMetricSpec } from './campaign-write.repo';
 import { CampaignType } from './campaign.types';
 import type { CampaignMetricInput, CampaignsArgs, CreateCampaignInput, UpdateCampaignInput } from './campaign.inputs';
 
@@ -114,30 +115,49 @@ export async function createCampaign(ctx: Context, input: CreateCampaignInput): 
   return reload(ctx, id);
 }
 
-/** Visible → may the caller change it (FORBIDDEN) → is it still open (CONFLICT). */
-async function writableCampaign(ctx: Context, globalId: string): Promise<repo.CampaignRow> {
-  const row = await visibleCampaign(ctx, globalId);
+/** May the caller change this campaign (FORBIDDEN), and is it still open (CONFLICT)? */
+function checkWritable(ctx: Context, row: repo.CampaignRow): void {
   ensureCan(ctx, 'update', 'Campaign', { path: row.scopePath }, 'You may only change campaigns scoped inside your own jurisdiction.');
   if (row.status === CampaignStatus.CLOSED) throw new ConflictError('The campaign is closed and read-only.', { status: row.status });
+}
+
+/** Visible (NOT_FOUND) → writable: the early answer, before any work; the write checks again on the locked row. */
+async function writableCampaign(ctx: Context, globalId: string): Promise<repo.CampaignRow> {
+  const row = await visibleCampaign(ctx, globalId);
+  checkWritable(ctx, row);
   return row;
 }
 
-export async function updateCampaign(ctx: Context, input: UpdateCampaignInput): Promise<CampaignType> {
-  const before = await writableCampaign(ctx, input.id);
-  const problems = new ProblemList();
-  const fields: CampaignFields = {
-    name: input.name != null ? requiredText(problems, ['input', 'name'], input.name) : before.name,
-    description: input.description != null ? cleanText(input.description) : before.description,
-    startDate: input.startDate ?? before.startDate,
-    deadline: input.deadline ?? before.deadline,
-    minTeamsPerHamlet: input.minTeamsPerHamlet ?? before.minTeamsPerHamlet,
+/** The campaign a write changes, locked in its transaction and checked again there (see lockedForUpdate). */
+async function lockedWritableCampaign(ctx: Context, em: EntityManager, id: number): Promise<repo.CampaignRow> {
+  const row = await lockedForUpdate(em, repo.CAMPAIGN_ROWS, id, campaignReadScope(ctx));
+  checkWritable(ctx, row);
+  return row;
+}
+
+/** Fields left out of the input keep the values of `row` (the locked row: a concurrent edit of another field is kept). */
+function mergeFields(problems: ProblemList, row: repo.CampaignRow, input: UpdateCampaignInput): CampaignFields {
+  return {
+    name: input.name != null ? requiredText(problems, ['input', 'name'], input.name) : row.name,
+    description: input.description != null ? cleanText(input.description) : row.description,
+    startDate: input.startDate ?? row.startDate,
+    deadline: input.deadline ?? row.deadline,
+    minTeamsPerHamlet: input.minTeamsPerHamlet ?? row.minTeamsPerHamlet,
   };
-  checkFields(problems, fields);
+}
+
+export async function updateCampaign(ctx: Context, input: UpdateCampaignInput): Promise<CampaignType> {
+  const visible = await writableCampaign(ctx, input.id);
+  const problems = new ProblemList();
+  checkFields(problems, mergeFields(problems, visible, input));
   const metrics = input.metrics ? await checkMetrics(ctx, problems, input.metrics, ['input', 'metrics']) : null;
   problems.throwIfAny();
   await writeTransaction(ctx, async (em) => {
-    const locked = await lockCampaign(em, before.id, 'update');
-    if (!locked || locked.status === CampaignStatus.CLOSED) throw new ConflictError('The campaign is closed and read-only.');
+    const before = await lockedWritableCampaign(ctx, em, visible.id);
+    const again = new ProblemList();
+    const fields = mergeFields(again, before, input);
+    checkFields(again, fields);
+    again.throwIfAny();
     if (metrics) {
       const kept = new Set(metrics.map((m) => m.code));
       const dropped = (await repo.metricsWithQuotas(em, before.id)).filter((c) => !kept.has(c));
@@ -147,7 +167,7 @@ export async function updateCampaign(ctx: Context, input: UpdateCampaignInput): 
     await updateCampaignRow(em, before.id, fields);
     await audit(em, ctx, [{ action: 'campaign.update', objectType: 'Campaign', objectId: before.id, unitPath: before.scopePath, before, after: { ...fields, ...(metrics ? { metrics } : {}) } }]);
   });
-  return reload(ctx, before.id);
+  return reload(ctx, visible.id);
 }
 
 const TRANSITIONS: Record<'activate' | 'close', { from: CampaignStatus[]; to: CampaignStatus }> = {
@@ -159,12 +179,12 @@ export async function changeCampaignStatus(ctx: Context, globalId: string, actio
   const row = await writableCampaign(ctx, globalId);
   const { from, to } = TRANSITIONS[action];
   await writeTransaction(ctx, async (em) => {
-    const locked = await lockCampaign(em, row.id, 'update');
-    if (!locked || !from.includes(locked.status)) {
-      throw new ConflictError(`A ${locked?.status ?? 'missing'} campaign cannot be ${action === 'activate' ? 'activated' : 'closed'}.`, { status: locked?.status });
+    const locked = await lockedWritableCampaign(ctx, em, row.id);
+    if (!from.includes(locked.status)) {
+      throw new ConflictError(`A ${locked.status} campaign cannot be ${action === 'activate' ? 'activated' : 'closed'}.`, { status: locked.status });
     }
     await setCampaignStatus(em, row.id, to);
-    await audit(em, ctx, [{ action: `campaign.${action}`, objectType: 'Campaign', objectId: row.id, unitPath: row.scopePath, before: { status: locked.status }, after: { status: to } }]);
+    await audit(em, ctx, [{ action: `campaign.${action}`, objectType: 'Campaign', objectId: row.id, unitPath: locked.scopePath, before: { status: locked.status }, after: { status: to } }]);
   });
   return reload(ctx, row.id);
 }

@@ -2,13 +2,15 @@ import 'reflect-metadata';
 import net from 'node:net';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { loadConfig } from '../config';
+import { adminPasswordFromEnv, loadConfig } from '../config';
+import { readAdminPassword } from './admin-password';
 import { openOrm, migrate } from '../db/orm';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded';
 import { createSystemAdmin } from '../principals/bootstrap';
 
 /**
- * npm run user:create-admin -- --username alice --password '...' [--display-name 'Alice']
+ * npm run user:create-admin -- --username alice [--display-name 'Alice']
+ * with the password in ADMIN_PASSWORD, piped on standard input, or typed at the prompt (admin-password.ts).
  * Creates a SYSTEM_ADMIN on DATABASE_URL, or, when it is unset, on the embedded database of the data
  * folder (reusing it when `npm start` is already running it).
  */
@@ -26,9 +28,14 @@ const portOpen = (port: number): Promise<boolean> =>
 
 async function main(): Promise<void> {
   const username = arg('username');
-  const password = arg('password');
-  if (!username || !password) {
-    console.error('Usage: npm run user:create-admin -- --username <name> --password <at least 10 characters> [--display-name <name>]');
+  if (!username) {
+    console.error('Usage: ADMIN_PASSWORD=… npm run user:create-admin -- --username <name> [--display-name <name>]');
+    console.error('   or: npm run user:create-admin -- --username <name> < file-with-the-password (or type it at the prompt)');
+    process.exit(2);
+  }
+  const password = await readAdminPassword({ argv: process.argv, envPassword: adminPasswordFromEnv(), stdin: process.stdin, stderr: process.stderr });
+  if (!password) {
+    console.error('No password given (ADMIN_PASSWORD, standard input or the prompt).');
     process.exit(2);
   }
   const config = loadConfig();

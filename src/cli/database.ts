@@ -6,7 +6,8 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded';
 
 /**
  * For command-line tools: the database of DATABASE_URL, or the embedded one of `npm start`
- * (same data folder), migrated. `close()` releases everything.
+ * (same data folder), migrated. `close()` releases everything, and stops the embedded server only when this
+ * tool started it: one already running (a live `npm start`) is left running.
  */
 export async function openCliDatabase(): Promise<{ orm: MikroORM; config: Config; close(): Promise<void> }> {
   const config = loadConfig();
@@ -23,7 +24,7 @@ export async function openCliDatabase(): Promise<{ orm: MikroORM; config: Config
     config,
     async close() {
       await orm.close(true);
-      await embedded?.stop();
+      if (embedded && !embedded.adopted) await embedded.stop();
     },
   };
 }

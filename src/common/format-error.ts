@@ -4,7 +4,6 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { AppError, BadUserInputError, ServiceUnavailableError, clip } from './errors';
 import { classifyDatabaseError } from '../db/error-classes';
-import { requestScope } from '../db/request-scope';
 
 /** Codes of errors the GraphQL layer itself raises about the request; safe to pass through. */
 const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
@@ -54,11 +53,12 @@ export function formatError(log: Logger, retryAfterSeconds: number) {
 
   function format(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
     const original = unwrapResolverError(error);
-    // Without AsyncLocalStorage (production) the request id travels on the error itself (server.ts).
-    const requestId = requestScope.getStore()?.requestId ?? (formatted.extensions?.requestId as string | undefined);
+    // The request id travels on the error itself: the request-id plugin (src/http/apollo.ts) puts it on
+    // the errors of an operation; the context factory tags the errors it throws (tagWithRequestId).
+    const requestId = (formatted.extensions?.requestId as string | undefined) ?? taggedRequestId(original);
     const known = original instanceof AppError ? original : fromDatabase(original, retryAfterSeconds);
     if (known) {
-      if (known.logLevel !== 'debug') log[known.logLevel]({ requestId, code: known.code, msg: known.message, err: known === original ? undefined : original }, 'request refused');
+      if (known.logLevel !== 'debug') log[known.logLevel]({ requestId, code: known.code, reason: known.message, err: known === original ? undefined : original }, 'request refused');
       const { http: _http, ...extensions } = known.extensions as Record<string, unknown>;
       return { ...formatted, message: known.message, extensions: { ...extensions, code: known.code, requestId } };
     }
@@ -71,7 +71,7 @@ export function formatError(log: Logger, retryAfterSeconds: number) {
       // A literal a scalar refused (a Date "2023-13-45" in the document) is bad input, as it is in a variable.
       const scalarRefused = code === 'GRAPHQL_VALIDATION_FAILED' && cause !== undefined && !(cause instanceof GraphQLError);
       const typed = scalarRefused && !tooDeep ? 'BAD_USER_INPUT' : code;
-      log.debug({ requestId, code: typed, msg: clip(formatted.message, MAX_MESSAGE_CHARS) }, 'request refused');
+      log.debug({ requestId, code: typed, reason: clip(formatted.message, MAX_MESSAGE_CHARS) }, 'request refused');
       const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
       return { message: tooDeep ? 'The document is nested too deeply to parse.' : formatted.message, locations: formatted.locations, extensions: { ...extensions, code: typed, requestId } };
     }
@@ -109,4 +109,15 @@ export function unavailableStatusPlugin(retryAfterSeconds: number): ApolloServer
       };
     },
   };
+}
+
+/** Tags an error thrown before any context exists (the context factory) with its request id, for formatError. */
+export function tagWithRequestId<E>(error: E, requestId: string): E {
+  if (error && typeof error === 'object') Object.defineProperty(error, 'requestId', { value: requestId, enumerable: false, configurable: true });
+  return error;
+}
+
+function taggedRequestId(error: unknown): string | undefined {
+  const id = (error as { requestId?: unknown } | null)?.requestId;
+  return typeof id === 'string' ? id : undefined;
 }

@@ -5,15 +5,22 @@ export function toGlobalId(type: string, id: number | string): string {
   return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
 }
 
-export function parseGlobalId(globalId: string): { type: string; id: string } | null {
+/** "Type:key" for any key (numeric ids, and the codes of code-keyed types such as Metric), or null. */
+export function parseGlobalKey(globalId: string): { type: string; key: string } | null {
   if (typeof globalId !== 'string' || globalId.length > 200) return null;
   const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
   const i = decoded.indexOf(':');
   if (i <= 0) return null;
   const type = decoded.slice(0, i);
-  const id = decoded.slice(i + 1);
-  if (!/^[A-Za-z]+$/.test(type) || !/^[0-9]{1,15}$/.test(id)) return null;
-  return { type, id };
+  const key = decoded.slice(i + 1);
+  if (!/^[A-Za-z]+$/.test(type) || !/^[0-9A-Za-z._-]{1,100}$/.test(key)) return null;
+  return { type, key };
+}
+
+export function parseGlobalId(globalId: string): { type: string; id: string } | null {
+  const parsed = parseGlobalKey(globalId);
+  if (!parsed || !/^[0-9]{1,15}$/.test(parsed.key)) return null;
+  return { type: parsed.type, id: parsed.key };
 }
 
 /**

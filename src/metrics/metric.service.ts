@@ -1,10 +1,11 @@
 import type { Context } from '../context';
 import { ConflictError, NotFoundError, ProblemList } from '../common/errors';
 import { cleanText, requiredText } from '../common/text';
-import { writeTransaction } from '../common/transaction';
+import { unscoped } from '../common/scoped';
+import { lockedForUpdate, writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
 import { UnitLevel } from '../units/unit-level';
-import { metricsByCodes } from './metric.repo';
+import { METRIC_ROWS, metricsByCodes } from './metric.repo';
 import { insertMetric, updateMetricTexts } from './metric-write.repo';
 import { MetricType, type MetricRow } from './metric.types';
 import type { CreateMetricInput, UpdateMetricInput } from './metric.inputs';
@@ -40,17 +41,19 @@ export async function createMetric(ctx: Context, input: CreateMetricInput): Prom
 }
 
 export async function updateMetric(ctx: Context, input: UpdateMetricInput): Promise<MetricType> {
-  const [before] = await metricsByCodes(ctx.em, [input.code.trim()]);
-  if (!before) throw new NotFoundError('Metric', input.code);
+  const [visible] = await metricsByCodes(ctx.em, [input.code.trim()]);
+  if (!visible) throw new NotFoundError('Metric', input.code);
   const problems = new ProblemList();
-  const texts = {
-    nameVi: input.nameVi != null ? requiredText(problems, ['input', 'nameVi'], input.nameVi) : before.nameVi,
-    nameEn: input.nameEn != null ? requiredText(problems, ['input', 'nameEn'], input.nameEn) : before.nameEn,
-    description: input.description != null ? cleanText(input.description) : before.description,
+  const given = {
+    ...(input.nameVi != null && { nameVi: requiredText(problems, ['input', 'nameVi'], input.nameVi) }),
+    ...(input.nameEn != null && { nameEn: requiredText(problems, ['input', 'nameEn'], input.nameEn) }),
+    ...(input.description != null && { description: cleanText(input.description) }),
   };
-  if (texts.description.length > 1000) problems.add(['input', 'description'], 'description must be at most 1000 characters.');
+  if ((given.description?.length ?? 0) > 1000) problems.add(['input', 'description'], 'description must be at most 1000 characters.');
   problems.throwIfAny();
   return writeTransaction(ctx, async (em) => {
+    const before = await lockedForUpdate(em, METRIC_ROWS, visible.code, unscoped('the metric catalogue has no jurisdiction'));
+    const texts = { nameVi: before.nameVi, nameEn: before.nameEn, description: before.description, ...given };
     const after = await updateMetricTexts(em, before.code, texts);
     await audit(em, ctx, [{ action: 'metric.update', objectType: 'Metric', objectId: before.code, unitPath: null, before, after }]);
     return MetricType.from(after);

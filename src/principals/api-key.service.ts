@@ -2,16 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from '../context';
 import { BadUserInputError, NotFoundError, ProblemList } from '../common/errors';
 import { localIdOf } from '../common/global-id';
-import { ensureCan, scope } from '../common/scoped';
+import { ensureCan, scope, unscoped } from '../common/scoped';
 import { requiredText } from '../common/text';
 import { writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
-import { SQL_TRUE } from '../auth/ability-to-sql';
 import { API_KEY_PREFIX, sha256 } from '../auth/authenticate';
 import * as repo from './principal.repo';
 import * as write from './principal-write.repo';
 import { ApiKeyNode } from './principal.types';
-import { principalSubject, visiblePrincipal } from './principal.service';
+import { lockedTarget, principalSubject, visiblePrincipal } from './principal.service';
 import type { CreateApiKeyInput, RevokeApiKeyInput } from './principal.inputs';
 
 /** Creates `p06_<keyId>_<secret>`; only sha256(secret) is stored, the key is returned once. */
@@ -25,9 +24,10 @@ export async function createApiKey(ctx: Context, input: CreateApiKeyInput): Prom
   const keyId = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   return writeTransaction(ctx, async (em) => {
+    await lockedTarget(ctx, em, target.id, 'update', 'You may not create keys for this account.');
     const id = await write.insertApiKey(em, { principalId: target.id, keyId, secretHash: sha256(secret), name, expiresAt: input.expiresAt ?? null });
-    const row = await repo.apiKeyById(em, id, SQL_TRUE);
-    await audit(em, ctx, [{ action: 'api_key.create', objectType: 'ApiKey', objectId: id, unitPath: target.homePath, after: { principalId: target.id, name, keyId, expiresAt: input.expiresAt ?? null } }]);
+    const row = await repo.apiKeyById(em, id, unscoped('the key just created by an allowed write'));
+    await audit(em, ctx, [{ action: 'api_key.create', objectType: 'ApiKey', objectId: id, unitPath: target.homePath, aboutPrincipal: target.id, after: { principalId: target.id, name, keyId, expiresAt: input.expiresAt ?? null } }]);
     return { apiKey: ApiKeyNode.from(row!), key: `${API_KEY_PREFIX}${keyId}_${secret}` };
   });
 }
@@ -40,9 +40,10 @@ export async function revokeApiKey(ctx: Context, input: RevokeApiKeyInput): Prom
   ensureCan(ctx, 'update', 'Principal', principalSubject(owner), 'You may not revoke keys of this account.');
   if (key.revokedAt) throw new BadUserInputError('The key is already revoked.', [{ path: ['input', 'apiKeyId'], message: 'already revoked' }]);
   return writeTransaction(ctx, async (em) => {
+    await lockedTarget(ctx, em, owner.id, 'update', 'You may not revoke keys of this account.');
     await write.revokeApiKeyRow(em, key.id);
-    const after = await repo.apiKeyById(em, key.id, SQL_TRUE);
-    await audit(em, ctx, [{ action: 'api_key.revoke', objectType: 'ApiKey', objectId: key.id, unitPath: owner.homePath, after: { principalId: owner.id, keyId: key.keyId } }]);
+    const after = await repo.apiKeyById(em, key.id, unscoped('the key just revoked by an allowed write'));
+    await audit(em, ctx, [{ action: 'api_key.revoke', objectType: 'ApiKey', objectId: key.id, unitPath: owner.homePath, aboutPrincipal: owner.id, after: { principalId: owner.id, keyId: key.keyId } }]);
     return { apiKey: ApiKeyNode.from(after!) };
   });
 }

@@ -3,14 +3,14 @@ import type { Context } from '../context';
 import { BadUserInputError, ConflictError, NotFoundError, ProblemList } from '../common/errors';
 import { findTeamRow } from '../teams/team.service';
 import { localIdOf } from '../common/global-id';
-import { ensureCan, requirePrincipal, scope } from '../common/scoped';
+import { ensureCan, requirePrincipal, scope, unscoped } from '../common/scoped';
 import { writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
 import { Role } from '../auth/roles';
 import * as repo from './principal.repo';
 import * as write from './principal-write.repo';
 import { GrantNode, PrincipalNode } from './principal.types';
-import { principalSubject, refuseSelf, reload, visiblePrincipal, visibleUnit } from './principal.service';
+import { lockedTarget, principalSubject, refuseSelf, reload, visiblePrincipal, visibleUnit } from './principal.service';
 import type { GrantRoleInput, RevokeRoleInput } from './principal.inputs';
 
 /**
@@ -39,11 +39,14 @@ export async function grantRole(ctx: Context, input: GrantRoleInput): Promise<{ 
     }
   }
   const g = { principalId: target.id, role: input.role, unitId: unit?.id ?? null, teamId };
+  // Identical grants given at once: the target's row lock queues them, the second finds the first and answers
+  // CONFLICT (the unique index grant_principal_role_unit_team_unique backs this up).
   return writeTransaction(ctx, async (em) => {
+    await lockedTarget(ctx, em, target.id, 'grant', 'You may not change the grants of this account.');
     if (await write.grantExists(em, g)) throw new ConflictError('The principal already holds this role there.');
     const id = await write.insertGrant(em, { ...g, grantedById: requirePrincipal(ctx).id });
     const [row] = await repo.grantsOfPrincipals(em, [target.id]).then((rows) => rows.filter((r) => r.id === id));
-    await audit(em, ctx, [{ action: 'grant.create', objectType: 'Grant', objectId: id, unitPath: unit?.path ?? null, after: { principalId: target.id, role: g.role, unitId: g.unitId, teamId: g.teamId } }]);
+    await audit(em, ctx, [{ action: 'grant.create', objectType: 'Grant', objectId: id, unitPath: unit?.path ?? null, aboutPrincipal: target.id, after: { principalId: target.id, role: g.role, unitId: g.unitId, teamId: g.teamId } }]);
     return { grant: GrantNode.from(row), principal: await reload(em, target.id) };
   });
 }
@@ -57,6 +60,8 @@ export async function revokeRole(ctx: Context, input: RevokeRoleInput): Promise<
   ensureCan(ctx, 'grant', 'Principal', principalSubject(target), 'You may not change the grants of this account.');
   ensureCan(ctx, 'delete', 'Grant', { role: grant.role, path: grant.unitPath }, `You may not take away ${grant.role} there.`);
   return writeTransaction(ctx, async (em) => {
+    await lockedTarget(ctx, em, target.id, 'grant', 'You may not change the grants of this account.');
+    if (!(await repo.grantById(em, grant.id, unscoped('revokeRole: is the grant still there, under the lock on its holder')))) throw new NotFoundError('Grant', input.grantId);
     if (grant.role === Role.SYSTEM_ADMIN) {
       await write.lockSystemAdmins(em);
       if ((await repo.otherActiveSystemAdmins(em, { grantId: grant.id })) === 0) {
@@ -65,7 +70,7 @@ export async function revokeRole(ctx: Context, input: RevokeRoleInput): Promise<
     }
     await write.deleteGrant(em, grant.id);
     await audit(em, ctx, [
-      { action: 'grant.delete', objectType: 'Grant', objectId: grant.id, unitPath: grant.unitPath, before: { principalId: grant.principalId, role: grant.role, unitId: grant.unitId, teamId: grant.teamId } },
+      { action: 'grant.delete', objectType: 'Grant', objectId: grant.id, unitPath: grant.unitPath, aboutPrincipal: grant.principalId, before: { principalId: grant.principalId, role: grant.role, unitId: grant.unitId, teamId: grant.teamId } },
     ]);
     return { revokedGrantId: input.grantId, principal: await reload(em, target.id) };
   });

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
 import { BadUserInputError, ProblemList } from '../common/errors';
-import { allowed, requirePrincipal, scope } from '../common/scoped';
+import { allowed, requirePrincipal, scope, unscoped } from '../common/scoped';
 import { NATIONAL_PATH } from '../common/paths';
 import { writeTransaction } from '../common/transaction';
 import { audit, type AuditRecord } from '../audit/audit';
@@ -12,7 +12,6 @@ import { insertGrants, insertUsers, takenUsernames, unitsByCodesForImport, type 
 import { EMAIL_RE, USERNAME_RE, USERNAME_RULE } from './principal.service';
 import { principalsByIds } from './principal.repo';
 import { PrincipalNode } from './principal.types';
-import { SQL_TRUE } from '../auth/ability-to-sql';
 import type { ImportPrincipalsPayload } from './principal-admin.inputs';
 
 const MAX_CSV_BYTES = 2 * 1024 * 1024;
@@ -97,11 +96,11 @@ export async function importPrincipalsCsv(ctx: Context, csv: string, dryRun: boo
     const grantIds = await insertGrants(em, grants, actor.id);
     const records: AuditRecord[] = rows.map((r, i) => {
       const home = units.get(r.homeUnitCode)!;
-      return { action: 'principal.create_user', objectType: 'Principal', objectId: ids[i], unitPath: home.path, after: { username: r.username, displayName: r.displayName, email: r.email, phone: r.phone, homeUnitId: home.id, importRow: r.row } };
+      return { action: 'principal.create_user', objectType: 'Principal', objectId: ids[i], unitPath: home.path, aboutPrincipal: ids[i], after: { username: r.username, displayName: r.displayName, email: r.email, phone: r.phone, homeUnitId: home.id, importRow: r.row } };
     });
-    grants.forEach((g, i) => records.push({ action: 'grant.create', objectType: 'Grant', objectId: grantIds[i], unitPath: g.unitPath, after: { principalId: g.principalId, role: g.role, unitId: g.unitId, teamId: null } }));
+    grants.forEach((g, i) => records.push({ action: 'grant.create', objectType: 'Grant', objectId: grantIds[i], unitPath: g.unitPath, aboutPrincipal: g.principalId, after: { principalId: g.principalId, role: g.role, unitId: g.unitId, teamId: null } }));
     await audit(em, ctx, records);
-    const byId = new Map((await principalsByIds(em, ids, SQL_TRUE)).map((p) => [p.id, PrincipalNode.from(p)]));
+    const byId = new Map((await principalsByIds(em, ids, unscoped('reload of the accounts the caller just created'))).map((p) => [p.id, PrincipalNode.from(p)]));
     const principals = ids.map((id) => byId.get(id)!);
     return { created: ids.length, grantsCreated: grantIds.length, dryRun: false, principals };
   });

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { can } from '../auth/permissions';
+import { can, canOnObject } from '../auth/permissions';
 import { PrincipalNode } from './principal.types';
 import { PrincipalPayload } from './principal.inputs';
 import { ImportPrincipalsInput, ImportPrincipalsPayload, UpdatePrincipalInput } from './principal-admin.inputs';
@@ -10,7 +10,7 @@ import { importPrincipalsCsv } from './import-principals.service';
 /** Administrators' account tools: editing an account, onboarding many at once. */
 @Resolver(() => PrincipalNode)
 export class PrincipalAdminResolver {
-  @Authorized(can('update', 'Principal'))
+  @Authorized(canOnObject('update', 'Principal'))
   @Mutation(() => PrincipalPayload, {
     description: "Change an account's display name, e-mail, phone, description or home unit (inside your jurisdiction; audited).",
   })

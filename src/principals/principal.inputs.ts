@@ -93,6 +93,14 @@ export class PrincipalPayload {
   principal!: PrincipalNode;
 }
 
+@ObjectType({ description: 'What unlockPrincipal cleared.' })
+export class UnlockPrincipalPayload {
+  @Field(() => PrincipalNode, { description: 'The principal.' })
+  principal!: PrincipalNode;
+  @Field(() => Int, { description: 'Sign-in counters and locks removed (one per address that had failed, plus the account-wide ones); 0 when none.' })
+  clearedLocks!: number;
+}
+
 @ObjectType({ description: 'A new API key. `key` is shown only here, once: store it now.' })
 export class CreateApiKeyPayload {
   @Field(() => ApiKeyNode, { description: 'The key (without its secret).' })

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { KeysetPage } from '../common/pagination';
+import type { LockableRows } from '../common/transaction';
 
 /** A principal row as reads return it, with the fields the Principal rules look at. */
 export interface PrincipalRow {
@@ -28,10 +29,19 @@ const COLUMNS = `p.id, p.kind, p.username, p.display_name as "displayName", p.em
   p.home_unit_id as "homeUnitId", hu.path::text as "homePath", ${GRANT_PATHS}::text[] as "grantPaths", p.created_at as "createdAt"`;
 const FROM = `principal p left join admin_unit hu on hu.id = p.home_unit_id`;
 
-export async function principalsByIds(em: EntityManager, ids: readonly number[], scope: SqlCondition): Promise<PrincipalRow[]> {
+export async function principalsByIds(em: EntityManager, ids: readonly number[], scope: Scope, lock = ''): Promise<PrincipalRow[]> {
   if (ids.length === 0) return [];
-  return em.execute(`select ${COLUMNS} from ${FROM} where p.id in (${ids.map(() => '?').join(',')}) and ${scope.sql}`, [...ids, ...scope.bindings]);
+  return em.execute(`select ${COLUMNS} from ${FROM} where p.id in (${ids.map(() => '?').join(',')}) and ${scope.sql} ${lock}`, [
+    ...ids,
+    ...scope.bindings,
+  ]);
 }
+
+/**
+ * Principals as writes lock them (common/transaction.ts lockedForUpdate). Every change to a principal's grants
+ * locks its row first, so a write that checked the grants under this lock acts on the grants that are.
+ */
+export const PRINCIPAL_ROWS: LockableRows<PrincipalRow> = { name: 'Principal', alias: 'p', byIds: principalsByIds };
 
 export interface PrincipalFilter {
   search?: string | null;
@@ -40,7 +50,7 @@ export interface PrincipalFilter {
   role?: string | null;
 }
 
-function filterSql(f: PrincipalFilter, scope: SqlCondition): { where: string; bindings: unknown[] } {
+function filterSql(f: PrincipalFilter, scope: Scope): { where: string; bindings: unknown[] } {
   const parts = [scope.sql];
   const bindings: unknown[] = [...scope.bindings];
   if (f.search) {
@@ -59,13 +69,13 @@ function filterSql(f: PrincipalFilter, scope: SqlCondition): { where: string; bi
 }
 
 /** By id (creation order); the page starts strictly after the id in the cursor. */
-export async function listPrincipals(em: EntityManager, f: PrincipalFilter, page: KeysetPage<number>, scope: SqlCondition): Promise<PrincipalRow[]> {
+export async function listPrincipals(em: EntityManager, f: PrincipalFilter, page: KeysetPage<number>, scope: Scope): Promise<PrincipalRow[]> {
   const { where, bindings } = filterSql(f, scope);
   const seek = page.after === null ? '' : ' and p.id > ?';
   return em.execute(`select ${COLUMNS} from ${FROM} where ${where}${seek} order by p.id limit ?`, [...bindings, ...(page.after === null ? [] : [page.after]), page.limit + 1]);
 }
 
-export async function countPrincipals(em: EntityManager, f: PrincipalFilter, scope: SqlCondition): Promise<number> {
+export async function countPrincipals(em: EntityManager, f: PrincipalFilter, scope: Scope): Promise<number> {
   const { where, bindings } = filterSql(f, scope);
   const [{ n }] = await em.execute<{ n: number }[]>(`select count(*)::int as n from ${FROM} where ${where}`, bindings);
   return n;
@@ -96,7 +106,7 @@ export async function grantsOfPrincipals(em: EntityManager, principalIds: readon
 }
 
 /** A grant whose principal is visible under `scope` (over alias p/hu), or null. */
-export async function grantById(em: EntityManager, id: number, scope: SqlCondition): Promise<GrantRow | null> {
+export async function grantById(em: EntityManager, id: number, scope: Scope): Promise<GrantRow | null> {
   const [row] = await em.execute<GrantRow[]>(
     `select ${GRANT_COLUMNS} from "grant" g left join admin_unit gu on gu.id = g.unit_id
        join ${FROM} on p.id = g.principal_id where g.id = ? and ${scope.sql}`,
@@ -126,7 +136,7 @@ export async function apiKeysOfPrincipals(em: EntityManager, principalIds: reado
   ]);
 }
 
-export async function apiKeyById(em: EntityManager, id: number, scope: SqlCondition): Promise<ApiKeyRow | null> {
+export async function apiKeyById(em: EntityManager, id: number, scope: Scope): Promise<ApiKeyRow | null> {
   const [row] = await em.execute<ApiKeyRow[]>(
     `select ${API_KEY_COLUMNS} from api_key k join ${FROM} on p.id = k.principal_id where k.id = ? and ${scope.sql}`,
     [id, ...scope.bindings],

@@ -1,12 +1,12 @@
 import type { Context } from '../context';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, ProblemList } from '../common/errors';
 import { localIdOf } from '../common/global-id';
-import { ensureCan, requirePrincipal, scope } from '../common/scoped';
+import { ensureCan, requirePrincipal, scope, unscoped } from '../common/scoped';
 import { toKeysetConnection, toKeysetPage } from '../common/pagination';
 import { requiredText, cleanText } from '../common/text';
-import { writeTransaction } from '../common/transaction';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { lockedForUpdate, writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
-import { SQL_TRUE } from '../auth/ability-to-sql';
 import { PERMISSIONS, type Subject } from '../auth/permissions';
 import { checkNewPassword, hashPassword } from '../auth/passwords';
 import { revokeSessionsOf, setPasswordHash } from '../auth/session.repo';
@@ -46,14 +46,30 @@ export async function visibleUnit(ctx: Context, globalId: string, field: string)
   return row;
 }
 
+/**
+ * The account a write acts on, locked in the write's transaction and judged there on its current grants (every
+ * change to a principal's grants locks its row first): a grant given elsewhere a moment ago counts. NOT_FOUND when
+ * it took the account out of the caller's sight, FORBIDDEN when still visible but no longer within `action`.
+ */
+export async function lockedTarget(ctx: Context, em: EntityManager, id: number, action: 'update' | 'grant', message: string): Promise<repo.PrincipalRow> {
+  const row = await lockedForUpdate(em, repo.PRINCIPAL_ROWS, id, readScope(ctx));
+  ensureCan(ctx, action, 'Principal', principalSubject(row), message);
+  return row;
+}
+
 export function refuseSelf(ctx: Context, target: { id: number }, what: string): void {
   if (requirePrincipal(ctx).id === target.id) throw new ForbiddenError(`You cannot ${what} your own account; ask another administrator.`);
 }
 
+/** A principal's row after the caller was allowed to act on it, or the caller's own. */
+export async function reloadRow(em: Context['em'], id: number): Promise<repo.PrincipalRow | null> {
+  const [row] = await repo.principalsByIds(em, [id], unscoped('reload after the caller was allowed to act on this principal, or the caller itself'));
+  return row ?? null;
+}
+
 /** Reloads a principal after a change (the caller has just been allowed to act on it). */
 export async function reload(em: Context['em'], id: number): Promise<PrincipalNode> {
-  const [row] = await repo.principalsByIds(em, [id], SQL_TRUE);
-  return PrincipalNode.from(row);
+  return PrincipalNode.from((await reloadRow(em, id))!);
 }
 
 export async function me(ctx: Context): Promise<Me> {
@@ -127,16 +143,17 @@ export async function setPrincipalStatus(ctx: Context, input: PrincipalIdInput, 
   refuseSelf(ctx, target, status === 'DISABLED' ? 'disable' : 'enable');
   ensureCan(ctx, 'update', 'Principal', principalSubject(target), 'You may not change this account.');
   return writeTransaction(ctx, async (em) => {
+    const locked = await lockedTarget(ctx, em, target.id, 'update', 'You may not change this account.');
     if (status === 'DISABLED') {
       await write.lockSystemAdmins(em);
-      if (target.grantPaths.length && (await isSystemAdmin(em, target.id)) && (await repo.otherActiveSystemAdmins(em, { principalId: target.id })) === 0) {
+      if (locked.grantPaths.length && (await isSystemAdmin(em, target.id)) && (await repo.otherActiveSystemAdmins(em, { principalId: target.id })) === 0) {
         throw new ConflictError('This is the last active SYSTEM_ADMIN; it cannot be disabled.');
       }
       await revokeSessionsOf(em, target.id);
     }
     await write.setStatus(em, target.id, status);
     await audit(em, ctx, [
-      { action: status === 'DISABLED' ? 'principal.disable' : 'principal.enable', objectType: 'Principal', objectId: target.id, unitPath: target.homePath, before: { status: target.status }, after: { status } },
+      { action: status === 'DISABLED' ? 'principal.disable' : 'principal.enable', objectType: 'Principal', objectId: target.id, unitPath: locked.homePath, before: { status: locked.status }, after: { status } },
     ]);
     return reload(em, target.id);
   });
@@ -157,9 +174,10 @@ export async function resetPassword(ctx: Context, input: ResetPasswordInput): Pr
   problems.throwIfAny();
   const hash = await hashPassword(input.newPassword);
   return writeTransaction(ctx, async (em) => {
+    const locked = await lockedTarget(ctx, em, target.id, 'update', 'You may not change this account.');
     await setPasswordHash(em, target.id, hash);
     const revoked = await revokeSessionsOf(em, target.id);
-    await audit(em, ctx, [{ action: 'principal.reset_password', objectType: 'Principal', objectId: target.id, unitPath: target.homePath, after: { revokedSessions: revoked } }]);
+    await audit(em, ctx, [{ action: 'principal.reset_password', objectType: 'Principal', objectId: target.id, unitPath: locked.homePath, after: { revokedSessions: revoked } }]);
     return reload(em, target.id);
   });
 }

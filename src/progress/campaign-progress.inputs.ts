@@ -1,7 +1,12 @@
 import { ArgsType, Field, ID } from 'type-graphql';
 import { PageArgs } from '../common/pagination';
+import { DateScalar } from '../common/scalars';
 import { UnitLevel } from '../units/unit-level';
 import { SortDirection, StandingField } from './campaign-progress.types';
+
+export const AS_OF =
+  'Figures as of this day (default: the day the unit was read for, else today), capped by the deadline and by the last day of a retired scope unit; ' +
+  'units are those of the tree in force on that end day.';
 
 @ArgsType()
 export class RankedChildrenArgs extends PageArgs {
@@ -13,6 +18,8 @@ export class RankedChildrenArgs extends PageArgs {
   by?: StandingField | null;
   @Field(() => SortDirection, { nullable: true, description: 'Default ASC: by RATE, the units furthest behind first.' })
   direction?: SortDirection | null;
+  @Field(() => DateScalar, { nullable: true, description: AS_OF })
+  asOf?: string | null;
 }
 
 @ArgsType()
@@ -21,4 +28,6 @@ export class CampaignRankingArgs extends PageArgs {
   level!: UnitLevel;
   @Field({ description: 'Metric code of the campaign.' })
   metric!: string;
+  @Field(() => DateScalar, { nullable: true, description: AS_OF })
+  asOf?: string | null;
 }

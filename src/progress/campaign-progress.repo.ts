@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import type { MetricRow } from '../metrics/metric.types';
 import type { CountingMode } from '../campaigns/campaign-enums';
@@ -86,10 +86,18 @@ const FIGURE_COLUMNS = (a: string) => `${a}.unit_id as "unitId", ${a}.parent_id 
   ${a}.remaining::float8 as remaining, ${a}.gain7, to_char(${a}.completed_on, 'YYYY-MM-DD') as "completedOn", ${a}.rank::int as rank,
   ${a}.sibling_count::int as "siblingCount", ${a}.completion_order::int as "completionOrder"`;
 
-/** The campaign metrics (one, or all when `metric` is null) of a campaign visible to the caller, as `cm`. */
-const CAMPAIGN_METRICS = `select c.id as campaign_id, cm.metric_code as metric, cm.counting_mode, c.start_date,
-         least(?::date, c.deadline) as end_day, coalesce(su.path, ''::ltree) as scope_path
-    from campaign c left join admin_unit su on su.id = c.scope_unit_id join campaign_metric cm on cm.campaign_id = c.id`;
+/**
+ * The campaign metrics of campaigns, as `cm`. The end day is the day asked (default today), the deadline, or the
+ * last day of a retired scope unit, whichever comes first; the campaign is read on the tree in force that day
+ * (scope_path: the scope unit's ancestry then; '' for a national campaign). Binding: the day asked.
+ */
+const CAMPAIGN_METRICS = `select c.id as campaign_id, cm.metric_code as metric, cm.counting_mode, c.start_date, e.end_day,
+         case when su.id is null then ''::ltree else coalesce(unit_path_on(su.id, e.end_day), su.path) end as scope_path
+    from campaign c left join admin_unit su on su.id = c.scope_unit_id join campaign_metric cm on cm.campaign_id = c.id
+    cross join lateral (select least(?::date, c.deadline, su.valid_to) as end_day) e`;
+/** Membership `m` in force on day expression `d`, of a unit existing that day (alias of admin_unit `u`). */
+const IN_FORCE_ON = (m: string, d: string) => `${m}.valid_from <= ${d} and (${m}.valid_to is null or ${m}.valid_to > ${d})`;
+const EXISTING_ON = (u: string, d: string) => `${u}.valid_from <= ${d} and (${u}.valid_to is null or ${u}.valid_to >= ${d})`;
 
 export interface UnitCampaignKey {
   unitId: number;
@@ -107,32 +115,36 @@ export async function unitCampaignFigures(
   em: EntityManager,
   keys: readonly UnitCampaignKey[],
   today: string,
-  figureScope: SqlCondition,
-  campaignScope: SqlCondition,
+  figureScope: Scope,
+  campaignScope: Scope,
 ): Promise<(FigureRow & { i: number; metricRow: MetricRow })[]> {
   if (keys.length === 0) return [];
   const rows: (FigureRow & { i: number } & MetricRow)[] = await em.execute(
     `with k as (select * from jsonb_to_recordset(?::jsonb) as k(i int, unit_id int, campaign_id int, metric text)),
      -- Materialised so the planner fetches the asked units by id instead of walking the scope's subtree
      -- (a national scope covers every unit).
-     ku as materialized (select k.*, u.parent_id, u.path from k join admin_unit u on u.id = k.unit_id),
+     ku as materialized (select k.* from k join admin_unit u on u.id = k.unit_id),
+     -- the unit's parent and ancestry on the campaign's end day
      km as (
-       select ku.i, ku.unit_id, ku.parent_id, cm.campaign_id, cm.metric, cm.counting_mode, cm.start_date, cm.end_day
+       select ku.i, ku.unit_id, tm.parent_id, cm.campaign_id, cm.metric, cm.counting_mode, cm.start_date, cm.end_day
          from ku
          join (${CAMPAIGN_METRICS} where ${campaignScope.sql}) cm on cm.campaign_id = ku.campaign_id and (ku.metric is null or cm.metric = ku.metric)
-        where ku.path <@ cm.scope_path
+         join unit_membership tm on tm.unit_id = ku.unit_id and ${IN_FORCE_ON('tm', 'cm.end_day')}
+        where tm.path <@ cm.scope_path
      ),
      -- Siblings are fetched once per (campaign, metric, parent), not once per asked unit: 63 provinces share one parent.
      grp as (select distinct campaign_id, metric, counting_mode, start_date, end_day, parent_id from km),
      cand as (
-       select distinct u.id as unit_id, u.parent_id, u.code, g.campaign_id, g.metric, g.counting_mode, g.start_date, g.end_day
+       select distinct u.id as unit_id, g.parent_id, u.code, g.campaign_id, g.metric, g.counting_mode, g.start_date, g.end_day
          from grp g cross join lateral (
-                -- siblings by parent (indexed), each quota by its unique key; provinces (no parent) apart
-                select s.id as unit_id from admin_unit s join quota q on q.campaign_id = g.campaign_id and q.unit_id = s.id and q.metric_code = g.metric
-                 where s.parent_id = g.parent_id
+                -- siblings that day by parent (indexed), each quota by its unique key; provinces (no parent) apart
+                select s.unit_id from unit_membership s join admin_unit su on su.id = s.unit_id and ${EXISTING_ON('su', 'g.end_day')}
+                  join quota q on q.campaign_id = g.campaign_id and q.unit_id = s.unit_id and q.metric_code = g.metric
+                 where s.parent_id = g.parent_id and ${IN_FORCE_ON('s', 'g.end_day')}
                 union
-                select s.id from admin_unit s join quota q on q.campaign_id = g.campaign_id and q.unit_id = s.id and q.metric_code = g.metric
-                 where g.parent_id is null and s.parent_id is null
+                select s.unit_id from unit_membership s join admin_unit su on su.id = s.unit_id and ${EXISTING_ON('su', 'g.end_day')}
+                  join quota q on q.campaign_id = g.campaign_id and q.unit_id = s.unit_id and q.metric_code = g.metric
+                 where g.parent_id is null and s.parent_id is null and ${IN_FORCE_ON('s', 'g.end_day')}
                 union
                 select km.unit_id from km where km.campaign_id = g.campaign_id and km.metric = g.metric
                    and km.parent_id is not distinct from g.parent_id) x
@@ -180,23 +192,25 @@ export async function rankedChildrenPages(
   descending: boolean,
   page: Page,
   today: string,
-  unitScope: SqlCondition,
-  campaignScope: SqlCondition,
+  unitScope: Scope,
+  campaignScope: Scope,
 ): Promise<StandingRow[]> {
   if (parentIds.length === 0) return [];
   const col = ORDER_COLUMN[by];
   const rows: Record<string, unknown>[] = await em.execute(
     `with cm as (${CAMPAIGN_METRICS} where c.id = ? and cm.metric_code = ? and ${campaignScope.sql}),
      cand as (
-       select u.id as unit_id, u.parent_id, u.code, cm.campaign_id, cm.metric, cm.counting_mode, cm.start_date, cm.end_day
-         from cm join admin_unit u on u.parent_id in (${list(parentIds.length)}) and u.valid_to is null and u.path <@ cm.scope_path
+       select u.id as unit_id, tm.parent_id, u.code, cm.campaign_id, cm.metric, cm.counting_mode, cm.start_date, cm.end_day
+         from cm join unit_membership tm on tm.parent_id in (${list(parentIds.length)}) and ${IN_FORCE_ON('tm', 'cm.end_day')} and tm.path <@ cm.scope_path
+         join admin_unit u on u.id = tm.unit_id and ${EXISTING_ON('u', 'cm.end_day')}
         where ${unitScope.sql}
      ),
      ${FIGURES},
      paged as (
        select st.*, row_number() over (partition by st.parent_id order by st.${col} ${descending ? 'desc' : 'asc'} nulls last, st.code) as position
          from st)
-     select ${FIGURE_COLUMNS('p')}, p.position, ${UNIT_COLUMNS}
+     -- unit columns first: the figure's parent_id (the parent on the end day) must win the shared name
+     select ${UNIT_COLUMNS}, ${FIGURE_COLUMNS('p')}, p.position
        from paged p join admin_unit u on u.id = p.unit_id
       where p.position > ? and p.position <= ?
       order by p.parent_id, p.position`,
@@ -211,17 +225,19 @@ export async function rankedChildrenCounts(
   parentIds: readonly number[],
   campaignId: number,
   metric: string,
-  unitScope: SqlCondition,
-  campaignScope: SqlCondition,
+  day: string,
+  unitScope: Scope,
+  campaignScope: Scope,
 ): Promise<Map<number, number>> {
   if (parentIds.length === 0) return new Map();
   const rows: { parentId: number; n: number }[] = await em.execute(
-    `select u.parent_id as "parentId", count(*)::int as n
-       from campaign c left join admin_unit su on su.id = c.scope_unit_id join campaign_metric cm on cm.campaign_id = c.id and cm.metric_code = ?
-       join admin_unit u on u.parent_id in (${list(parentIds.length)}) and u.valid_to is null and u.path <@ coalesce(su.path, ''::ltree)
-      where c.id = ? and ${campaignScope.sql} and ${unitScope.sql}
-      group by u.parent_id`,
-    [metric, ...parentIds, campaignId, ...campaignScope.bindings, ...unitScope.bindings],
+    `with cm as (${CAMPAIGN_METRICS} where c.id = ? and cm.metric_code = ? and ${campaignScope.sql})
+     select tm.parent_id as "parentId", count(*)::int as n
+       from cm join unit_membership tm on tm.parent_id in (${list(parentIds.length)}) and ${IN_FORCE_ON('tm', 'cm.end_day')} and tm.path <@ cm.scope_path
+       join admin_unit u on u.id = tm.unit_id and ${EXISTING_ON('u', 'cm.end_day')}
+      where ${unitScope.sql}
+      group by tm.parent_id`,
+    [day, campaignId, metric, ...campaignScope.bindings, ...parentIds, ...unitScope.bindings],
   );
   return new Map(rows.map((r) => [r.parentId, r.n]));
 }
@@ -234,21 +250,23 @@ export async function rankingPages(
   level: UnitLevel,
   page: Page,
   today: string,
-  unitScope: SqlCondition,
-  campaignScope: SqlCondition,
+  unitScope: Scope,
+  campaignScope: Scope,
 ): Promise<(StandingRow & { campaignId: number })[]> {
   if (campaignIds.length === 0) return [];
   const rows: Record<string, unknown>[] = await em.execute(
     `with cm as (${CAMPAIGN_METRICS} where c.id in (${list(campaignIds.length)}) and cm.metric_code = ? and ${campaignScope.sql}),
      cand as (
-       select u.id as unit_id, u.parent_id, u.code, cm.campaign_id, cm.metric, cm.counting_mode, cm.start_date, cm.end_day
-         from cm join admin_unit u on u.path <@ cm.scope_path and u.level = ? and u.valid_to is null
+       select u.id as unit_id, tm.parent_id, u.code, cm.campaign_id, cm.metric, cm.counting_mode, cm.start_date, cm.end_day
+         from cm join unit_membership tm on tm.path <@ cm.scope_path and ${IN_FORCE_ON('tm', 'cm.end_day')}
+         join admin_unit u on u.id = tm.unit_id and u.level = ? and ${EXISTING_ON('u', 'cm.end_day')}
         where ${unitScope.sql}
      ),
      ${FIGURES},
      paged as (
        select st.*, row_number() over (partition by st.campaign_id order by st.rate desc nulls last, st.value desc, st.code) as position from st)
-     select ${FIGURE_COLUMNS('p')}, p.position, ${UNIT_COLUMNS}
+     -- unit columns first: the figure's parent_id (the parent on the end day) must win the shared name
+     select ${UNIT_COLUMNS}, ${FIGURE_COLUMNS('p')}, p.position
        from paged p join admin_unit u on u.id = p.unit_id
       where p.position > ? and p.position <= ?
       order by p.campaign_id, p.position`,
@@ -263,17 +281,19 @@ export async function rankingCounts(
   campaignIds: readonly number[],
   metric: string,
   level: UnitLevel,
-  unitScope: SqlCondition,
-  campaignScope: SqlCondition,
+  day: string,
+  unitScope: Scope,
+  campaignScope: Scope,
 ): Promise<Map<number, number>> {
   if (campaignIds.length === 0) return new Map();
   const rows: { campaignId: number; n: number }[] = await em.execute(
-    `select c.id as "campaignId", count(u.id)::int as n
-       from campaign c left join admin_unit su on su.id = c.scope_unit_id join campaign_metric cm on cm.campaign_id = c.id and cm.metric_code = ?
-       join admin_unit u on u.path <@ coalesce(su.path, ''::ltree) and u.level = ? and u.valid_to is null
-      where c.id in (${list(campaignIds.length)}) and ${campaignScope.sql} and ${unitScope.sql}
-      group by c.id`,
-    [metric, level, ...campaignIds, ...campaignScope.bindings, ...unitScope.bindings],
+    `with cm as (${CAMPAIGN_METRICS} where c.id in (${list(campaignIds.length)}) and cm.metric_code = ? and ${campaignScope.sql})
+     select cm.campaign_id as "campaignId", count(u.id)::int as n
+       from cm join unit_membership tm on tm.path <@ cm.scope_path and ${IN_FORCE_ON('tm', 'cm.end_day')}
+       join admin_unit u on u.id = tm.unit_id and u.level = ? and ${EXISTING_ON('u', 'cm.end_day')}
+      where ${unitScope.sql}
+      group by cm.campaign_id`,
+    [day, ...campaignIds, metric, ...campaignScope.bindings, level, ...unitScope.bindings],
   );
   return new Map(rows.map((r) => [r.campaignId, r.n]));
 }

@@ -18,7 +18,8 @@ export class CampaignRankingFieldsResolver {
     const page = toPage(args);
     const metric = args.metric.trim();
     const l = loaders(ctx, createCampaignProgressLoaders);
-    const rows = await l.ranking(metric, args.level, page).load(campaign.dbId);
-    return toConnection(rows.map((r) => CampaignStanding.from(r, r.position)), page, () => l.rankingCount(metric, args.level).load(campaign.dbId));
+    const day = args.asOf ?? null;
+    const rows = await l.ranking(metric, args.level, page, day).load(campaign.dbId);
+    return toConnection(rows.map((r) => CampaignStanding.from(r, r.position)), page, () => l.rankingCount(metric, args.level, day).load(campaign.dbId));
   }
 }

@@ -1,9 +1,9 @@
+import type { Scope } from '../common/scoped';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { SqlCondition } from '../auth/ability-to-sql';
 import { MAX_VALUE } from './progress-rules';
 
 /*
@@ -82,7 +82,7 @@ export interface RowProblem {
  */
 export async function resolveStaged(
   sql: Sql,
-  opts: { unitScope: SqlCondition; today: string; label: string; chunkRows: number; transactionOnly: boolean },
+  opts: { unitScope: Scope; today: string; label: string; chunkRows: number; transactionOnly: boolean },
 ): Promise<{ rows: number; chunks: number; problems: number }> {
   const label = opts.label.replace(/[^A-Za-z]/g, '');
   await sql.run(`drop table if exists pg_temp.progress_import_checked`);

@@ -1,4 +1,4 @@
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import { BadUserInputError, type InputProblem } from '../common/errors';
 import * as bulk from './progress-bulk.repo';
 import type { RowProblem, Sql } from './progress-bulk.repo';
@@ -14,7 +14,7 @@ export interface BulkOptions {
   principalId: number | null;
   requestId: string | null;
   /** Units the caller may report for, as a condition on `u` (admin_unit); others read as unknown codes. */
-  unitScope: SqlCondition;
+  unitScope: Scope;
   today: string;
   /** "Row" (the mutation: 1-based positions) or "Line" (a CSV file: header = line 1). */
   label: 'Row' | 'Line';

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { ClientBase } from 'pg';
 import { BadUserInputError } from '../common/errors';
 import { todayInVietnam } from '../common/scalars';
-import { SQL_TRUE } from '../auth/ability-to-sql';
+import { unscoped } from '../common/scoped';
 import { copyCsvIntoStaging, createRawStaging, pgSql } from './progress-bulk.repo';
 import { writeStagedInChunks, type BulkResult, type ChunkDone } from './progress-bulk.service';
 
@@ -37,7 +37,7 @@ export async function importProgressFile(client: ClientBase, input: Readable, op
     {
       principalId: null,
       requestId: opts.requestId,
-      unitScope: SQL_TRUE,
+      unitScope: unscoped('the progress CSV import runs as the system (npm run import:progress): every unit'),
       today: todayInVietnam(),
       label: 'Line',
       chunkRows: opts.chunkRows ?? CSV_CHUNK_ROWS,

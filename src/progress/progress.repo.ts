@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import type { HistoryRow, ReportRow } from './progress.types';
 
@@ -18,7 +18,7 @@ const REPORT_COLUMNS = `r.id::text as id, r.unit_id as "unitId", u.code as "unit
 export async function reportsByKeys(
   em: EntityManager,
   keys: readonly { unitId: number; metric: string; asOf: string }[],
-  scope: SqlCondition,
+  scope: Scope,
 ): Promise<ReportRow[]> {
   if (keys.length === 0) return [];
   return em.execute(
@@ -32,7 +32,7 @@ export async function reportsByKeys(
   );
 }
 
-export async function reportsByIds(em: EntityManager, ids: readonly number[], scope: SqlCondition): Promise<ReportRow[]> {
+export async function reportsByIds(em: EntityManager, ids: readonly number[], scope: Scope): Promise<ReportRow[]> {
   if (ids.length === 0) return [];
   return em.execute(
     `select ${REPORT_COLUMNS} from progress_report r join admin_unit u on u.id = r.unit_id
@@ -61,7 +61,7 @@ export interface WindowSum {
  * With `from` null it is the unit's figure as of `to`; with a start day it is what was gained since then
  * (campaigns counting "since the start"). Windows reaching today or later read rollup_total (one row).
  */
-export async function rollupWindows(em: EntityManager, keys: readonly WindowKey[], today: string, scope: SqlCondition): Promise<(WindowSum | null)[]> {
+export async function rollupWindows(em: EntityManager, keys: readonly WindowKey[], today: string, scope: Scope): Promise<(WindowSum | null)[]> {
   if (keys.length === 0) return [];
   const rows: { i: number; value: number; reporters: number; lastReportAt: string | null }[] = await em.execute(
     `select k.i, coalesce(t.value, h.value, 0)::float8 as value, coalesce(t.reporters, h.reporters, 0)::int as reporters,
@@ -83,21 +83,22 @@ export async function rollupWindows(em: EntityManager, keys: readonly WindowKey[
   return out;
 }
 
-/** Units at the metric's reporting level under each unit (itself included) that exist on `day`. */
+/** Units at the metric's reporting level under each unit (itself included) on `day`: in the tree in force that day and existing that day. */
 export async function reportingUnitCounts(
   em: EntityManager,
   keys: readonly { unitId: number; path: string; metric: string; day: string }[],
-  scope: SqlCondition,
+  scope: Scope,
 ): Promise<number[]> {
   if (keys.length === 0) return [];
   const rows: { i: number; n: number }[] = await em.execute(
     `select k.i, count(u.id)::int as n
-       from jsonb_to_recordset(?::jsonb) as k(i int, path ltree, metric text, day date)
+       from jsonb_to_recordset(?::jsonb) as k(i int, unit_id int, path ltree, metric text, day date)
        join metric m on m.code = k.metric
-       join admin_unit u on u.path <@ k.path and u.level = m.reporting_level and u.valid_from <= k.day and (u.valid_to is null or u.valid_to >= k.day)
+       join unit_membership tm on tm.path <@ unit_path_on(k.unit_id, k.day) and tm.valid_from <= k.day and (tm.valid_to is null or tm.valid_to > k.day)
+       join admin_unit u on u.id = tm.unit_id and u.level = m.reporting_level and u.valid_from <= k.day and (u.valid_to is null or u.valid_to >= k.day)
       where ${scope.sql}
       group by k.i`,
-    [json(keys.map((k, i) => ({ i, path: k.path, metric: k.metric, day: k.day }))), ...scope.bindings],
+    [json(keys.map((k, i) => ({ i, unit_id: k.unitId, path: k.path, metric: k.metric, day: k.day }))), ...scope.bindings],
   );
   const out = keys.map(() => 0);
   for (const r of rows) out[r.i] = r.n;
@@ -108,7 +109,7 @@ export async function reportingUnitCounts(
 export async function rollupSeries(
   em: EntityManager,
   keys: readonly { unitId: number; metric: string; from: string; to: string }[],
-  scope: SqlCondition,
+  scope: Scope,
 ): Promise<{ i: number; date: string; value: number }[]> {
   if (keys.length === 0) return [];
   return em.execute(
@@ -130,7 +131,7 @@ export async function rollupSeries(
 export async function reasonFigures(
   em: EntityManager,
   keys: readonly { unitId: number; day: string }[],
-  scope: SqlCondition,
+  scope: Scope,
 ): Promise<{ i: number; metric: string; value: number }[]> {
   if (keys.length === 0) return [];
   return em.execute(
@@ -156,7 +157,7 @@ export async function historyPages(
   unitIds: readonly number[],
   metric: string | null,
   page: Page,
-  scope: SqlCondition,
+  scope: Scope,
 ): Promise<(HistoryRow & { unitId: number })[]> {
   if (unitIds.length === 0) return [];
   return em.execute(
@@ -169,7 +170,7 @@ export async function historyPages(
   );
 }
 
-export async function historyCounts(em: EntityManager, unitIds: readonly number[], metric: string | null, scope: SqlCondition): Promise<Map<number, number>> {
+export async function historyCounts(em: EntityManager, unitIds: readonly number[], metric: string | null, scope: Scope): Promise<Map<number, number>> {
   if (unitIds.length === 0) return new Map();
   const rows: { unitId: number; n: number }[] = await em.execute(
     `select h.unit_id as "unitId", count(*)::int as n from progress_history h join admin_unit u on u.id = h.unit_id
@@ -180,7 +181,7 @@ export async function historyCounts(em: EntityManager, unitIds: readonly number[
   return new Map(rows.map((r) => [r.unitId, r.n]));
 }
 
-export async function historyByIds(em: EntityManager, ids: readonly number[], scope: SqlCondition): Promise<HistoryRow[]> {
+export async function historyByIds(em: EntityManager, ids: readonly number[], scope: Scope): Promise<HistoryRow[]> {
   if (ids.length === 0) return [];
   return em.execute(
     `select ${HISTORY_COLUMNS} from progress_history h join admin_unit u on u.id = h.unit_id

@@ -1,13 +1,13 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { can } from '../auth/permissions';
+import { can, canOnObject } from '../auth/permissions';
 import { ImportProgressInput, ImportProgressPayload, ReportProgressInput, ReportProgressPayload } from './progress.inputs';
 import { reportProgress } from './report-progress.service';
 import { importProgress } from './import-progress.service';
 
 @Resolver()
 export class ProgressResolver {
-  @Authorized(can('report', 'Progress'))
+  @Authorized(canOnObject('report', 'Progress'))
   @Mutation(() => ReportProgressPayload, {
     description:
       "Report a unit's cumulative figures as of a day. Idempotent: the same report again changes nothing; a different value for the same " +

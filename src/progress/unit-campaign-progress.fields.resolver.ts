@@ -6,7 +6,8 @@ import { toConnection, toPage } from '../common/pagination';
 import { MetricType } from '../metrics/metric.types';
 import { Unit } from '../units/unit.types';
 import { createCampaignProgressLoaders } from './campaign-progress.loaders';
-import { RankedChildrenArgs } from './campaign-progress.inputs';
+import { AS_OF, RankedChildrenArgs } from './campaign-progress.inputs';
+import { DateScalar } from '../common/scalars';
 import { CampaignMetricProgress, CampaignStanding, CampaignStandingConnection, SortDirection, StandingField } from './campaign-progress.types';
 
 /** Campaign figures on Unit: one statement per field and depth, whatever number of units a response holds. */
@@ -22,10 +23,11 @@ export class UnitCampaignProgressFieldsResolver {
     @Root() unit: Unit,
     @Arg('campaignId', () => ID, { description: 'The campaign.' }) campaignId: string,
     @Arg('metric', () => String, { nullable: true, description: 'Only this metric code (default: every metric of the campaign).' }) metric: string | null,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: AS_OF }) asOf: string | null,
   ): Promise<CampaignMetricProgress[]> {
     const id = localIdOf('Campaign', campaignId);
     if (id === null) return [];
-    const rows = await loaders(ctx, createCampaignProgressLoaders).unitFigures.load({ unitId: unit.dbId, campaignId: id, metric: metric?.trim() ?? null });
+    const rows = await loaders(ctx, createCampaignProgressLoaders).unitFigures(asOf ?? unit.asOf).load({ unitId: unit.dbId, campaignId: id, metric: metric?.trim() ?? null });
     return rows.map((r) => CampaignMetricProgress.from(r, MetricType.from(r.metricRow)));
   }
 
@@ -41,7 +43,8 @@ export class UnitCampaignProgressFieldsResolver {
     const by = args.by ?? StandingField.RATE;
     const descending = (args.direction ?? SortDirection.ASC) === SortDirection.DESC;
     const l = loaders(ctx, createCampaignProgressLoaders);
-    const rows = await l.rankedChildren(campaignId, metric, by, descending, page).load(unit.dbId);
-    return toConnection(rows.map((r) => CampaignStanding.from(r, r.rank)), page, () => l.rankedChildrenCount(campaignId, metric).load(unit.dbId));
+    const day = args.asOf ?? unit.asOf;
+    const rows = await l.rankedChildren(campaignId, metric, by, descending, page, day).load(unit.dbId);
+    return toConnection(rows.map((r) => CampaignStanding.from(r, r.rank)), page, () => l.rankedChildrenCount(campaignId, metric, day).load(unit.dbId));
   }
 }

@@ -4,6 +4,7 @@ import { loaders } from '../context';
 import { BadUserInputError } from '../common/errors';
 import { toConnection, toPage } from '../common/pagination';
 import { DateScalar, todayInVietnam } from '../common/scalars';
+import { addDays, daysBetween } from '../common/dates';
 import { MetricType, type MetricRow } from '../metrics/metric.types';
 import { Unit } from '../units/unit.types';
 import { createProgressLoaders } from './progress.loaders';
@@ -12,8 +13,6 @@ import { ProgressFigure, ProgressHistoryConnection, ProgressHistoryEntry, Progre
 
 export const MAX_SERIES_DAYS = 400;
 
-const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-const daysBetween = (a: string, b: string): number => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
 /** Checks a metric code against the catalogue (loaded once per request, alongside the figures). */
 async function checkMetric(ctx: Context, code: string, field: string): Promise<MetricRow> {
@@ -33,9 +32,9 @@ export class UnitProgressFieldsResolver {
     @Ctx() ctx: Context,
     @Root() unit: Unit,
     @Arg('metric', { description: 'Metric code, e.g. "eid.activated".' }) metricCode: string,
-    @Arg('asOf', () => DateScalar, { nullable: true, description: 'Default: today (Vietnam).' }) asOf: string | null,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: 'Default: the day the unit was read for, else today (Vietnam).' }) asOf: string | null,
   ): Promise<ProgressFigure | null> {
-    const day = asOf ?? todayInVietnam();
+    const day = asOf ?? unit.asOf ?? todayInVietnam();
     const l = loaders(ctx, createProgressLoaders);
     const [metric, sum] = await Promise.all([
       checkMetric(ctx, metricCode, 'metric'),
@@ -62,9 +61,9 @@ export class UnitProgressFieldsResolver {
     @Root() unit: Unit,
     @Arg('metric', { description: 'Metric code.' }) metricCode: string,
     @Arg('from', () => DateScalar, { nullable: true, description: 'First day (default: 29 days before `to`).' }) from: string | null,
-    @Arg('to', () => DateScalar, { nullable: true, description: 'Last day (default: today).' }) to: string | null,
+    @Arg('to', () => DateScalar, { nullable: true, description: 'Last day (default: the day the unit was read for, else today).' }) to: string | null,
   ): Promise<ProgressPoint[] | null> {
-    const last = to ?? todayInVietnam();
+    const last = to ?? unit.asOf ?? todayInVietnam();
     const first = from ?? addDays(last, -29);
     if (first > last) throw BadUserInputError.field(['from'], '`from` must not be after `to`.');
     if (daysBetween(first, last) + 1 > MAX_SERIES_DAYS) throw BadUserInputError.field(['from'], `A series covers at most ${MAX_SERIES_DAYS} days.`);
@@ -86,7 +85,7 @@ export class UnitProgressFieldsResolver {
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'Default: today (Vietnam).' }) asOf: string | null,
   ): Promise<ReasonFigure[]> {
     const l = loaders(ctx, createProgressLoaders);
-    const [rows, metrics] = await Promise.all([l.reasons.load({ unitId: unit.dbId, day: asOf ?? todayInVietnam() }), l.metrics()]);
+    const [rows, metrics] = await Promise.all([l.reasons.load({ unitId: unit.dbId, day: asOf ?? unit.asOf ?? todayInVietnam() }), l.metrics()]);
     return rows.map((r) => Object.assign(new ReasonFigure(), { metric: MetricType.from(metrics.get(r.metric)!), value: r.value }));
   }
 

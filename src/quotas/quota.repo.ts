@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import type { UnitLevel } from '../units/unit-level';
 
@@ -67,8 +67,8 @@ export async function quotasOfUnits(
   campaignId: number,
   metric: string,
   unitIds: readonly number[],
-  quotaScope: SqlCondition,
-  campaignScope: SqlCondition,
+  quotaScope: Scope,
+  campaignScope: Scope,
   detail: QuotaDetail = FULL,
 ): Promise<QuotaRow[]> {
   if (unitIds.length === 0) return [];
@@ -81,7 +81,7 @@ export async function quotasOfUnits(
   return rows;
 }
 
-export async function quotasByIds(em: EntityManager, ids: readonly number[], quotaScope: SqlCondition, campaignScope: SqlCondition): Promise<QuotaRow[]> {
+export async function quotasByIds(em: EntityManager, ids: readonly number[], quotaScope: Scope, campaignScope: Scope): Promise<QuotaRow[]> {
   if (ids.length === 0) return [];
   const rows: QuotaRow[] = await em.execute(`${quotaSelect(FULL)} where q.id in (${list(ids.length)}) and ${quotaScope.sql} and ${campaignScope.sql}`, [
     ...ids,
@@ -97,6 +97,19 @@ const HISTORY_FROM = `from quota_history h
   join campaign c on c.id = h.campaign_id
   left join admin_unit su on su.id = c.scope_unit_id`;
 
+const HISTORY_COLUMNS = `h.id::text as id, h.unit_id as "unitId", h.old_target as "oldTarget", h.new_target as "newTarget",
+  h.changed_by_id as "changedById", pr.display_name as "changedByName", h.changed_at as "changedAt", h.request_id as "requestId"`;
+
+/** Quota changes by id, under the caller's quota and campaign jurisdiction. */
+export async function quotaChangesByIds(em: EntityManager, ids: readonly number[], quotaScope: Scope, campaignScope: Scope): Promise<QuotaChangeRow[]> {
+  if (ids.length === 0) return [];
+  return em.execute(
+    `select ${HISTORY_COLUMNS} ${HISTORY_FROM} left join principal pr on pr.id = h.changed_by_id
+      where h.id in (${list(ids.length)}) and ${quotaScope.sql} and ${campaignScope.sql}`,
+    [...ids, ...quotaScope.bindings, ...campaignScope.bindings],
+  );
+}
+
 /** One page of quota changes (newest first) for each of many units, in one statement. */
 export async function historyPages(
   em: EntityManager,
@@ -104,15 +117,13 @@ export async function historyPages(
   metric: string,
   unitIds: readonly number[],
   page: Page,
-  quotaScope: SqlCondition,
-  campaignScope: SqlCondition,
+  quotaScope: Scope,
+  campaignScope: Scope,
 ): Promise<QuotaChangeRow[]> {
   if (unitIds.length === 0) return [];
   return em.execute(
     `select x.* from (
-       select h.id::text as id, h.unit_id as "unitId", h.old_target as "oldTarget", h.new_target as "newTarget",
-              h.changed_by_id as "changedById", pr.display_name as "changedByName", h.changed_at as "changedAt", h.request_id as "requestId",
-              row_number() over (partition by h.unit_id order by h.changed_at desc, h.id desc) as rn
+       select ${HISTORY_COLUMNS}, row_number() over (partition by h.unit_id order by h.changed_at desc, h.id desc) as rn
          ${HISTORY_FROM} left join principal pr on pr.id = h.changed_by_id
         where h.campaign_id = ? and h.metric_code = ? and h.unit_id in (${list(unitIds.length)}) and ${quotaScope.sql} and ${campaignScope.sql}
      ) x where rn > ? and rn <= ? order by "unitId", rn`,
@@ -125,8 +136,8 @@ export async function historyCounts(
   campaignId: number,
   metric: string,
   unitIds: readonly number[],
-  quotaScope: SqlCondition,
-  campaignScope: SqlCondition,
+  quotaScope: Scope,
+  campaignScope: Scope,
 ): Promise<Map<number, number>> {
   if (unitIds.length === 0) return new Map();
   const rows: { unitId: number; n: number }[] = await em.execute(

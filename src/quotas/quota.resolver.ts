@@ -1,13 +1,13 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { can } from '../auth/permissions';
+import { canOnObject } from '../auth/permissions';
 import { AssignQuotasInput, AssignQuotasPayload } from './quota.inputs';
 import { QuotaType } from './quota.types';
 import * as quotas from './quota.service';
 
 @Resolver(() => QuotaType)
 export class QuotaResolver {
-  @Authorized(can('assign', 'Quota'))
+  @Authorized(canOnObject('assign', 'Quota'))
   @Mutation(() => AssignQuotasPayload, {
     description:
       'Set the targets of many direct children of one unit for one campaign metric, atomically. Only an ADMIN strictly above ' +

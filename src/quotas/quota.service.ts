@@ -1,9 +1,8 @@
 import { isUnderPath } from '../common/paths';
 import type { Context } from '../context';
-import { SQL_TRUE } from '../auth/ability-to-sql';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, ProblemList } from '../common/errors';
 import { localIdOf } from '../common/global-id';
-import { allowed, scope } from '../common/scoped';
+import { allowed, ensureCan, scope, unscoped } from '../common/scoped';
 import { writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
 import { unitsByIds, type UnitRow } from '../units/unit.repo';
@@ -73,8 +72,10 @@ async function checkAllocations(ctx: Context, campaign: CampaignRow, parent: Uni
 export async function assignQuotas(ctx: Context, input: AssignQuotasInput): Promise<AssignQuotasPayload> {
   const campaign = await visibleCampaign(ctx, input.campaignId);
   const parent = input.parentUnitId != null ? await parentUnit(ctx, input.parentUnitId) : null;
+  // The children of a visible parent: may the caller assign there at all (FORBIDDEN before any input check)?
+  ensureCan(ctx, 'assign', 'Quota', { path: parent ? `${parent.path}.0` : '0' }, 'You may only assign quotas to units strictly below your own unit.');
   const metric = input.metric.trim();
-  const modes = (await metricsOfCampaigns(ctx.em, [campaign.id], SQL_TRUE)).find((m) => m.code === metric);
+  const modes = (await metricsOfCampaigns(ctx.em, [campaign.id], unscoped('metrics of a campaign the caller has just been shown'))).find((m) => m.code === metric);
   if (!modes) throw BadUserInputError.field(['input', 'metric'], `Metric ${metric} is not one of the campaign's metrics.`);
   const allocations = await checkAllocations(ctx, campaign, parent, input);
   if (campaign.status === CampaignStatus.CLOSED) throw new ConflictError('The campaign is closed and read-only.', { status: campaign.status });

@@ -1,11 +1,10 @@
 import { isUnderPath } from '../common/paths';
 import type { Context } from '../context';
-import { SQL_TRUE } from '../auth/ability-to-sql';
 import { BadUserInputError, ConflictError, NotFoundError, ProblemList } from '../common/errors';
 import { localIdOf } from '../common/global-id';
-import { ensureCan, scope } from '../common/scoped';
+import { ensureCan, scope, unscoped } from '../common/scoped';
 import { cleanText, requiredText } from '../common/text';
-import { writeTransaction } from '../common/transaction';
+import { lockedForUpdate, writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
 import { unitsByIds } from '../units/unit.repo';
 import { unitColumns } from '../units/unit.service';
@@ -43,7 +42,7 @@ function checkDates(problems: ProblemList, campaign: CampaignRow, startDate: str
 }
 
 async function checkExpectedResults(ctx: Context, problems: ProblemList, campaignId: number, input: ExpectedResultInput[]): Promise<repo.ExpectedResult[]> {
-  const metrics = new Set((await metricsOfCampaigns(ctx.em, [campaignId], SQL_TRUE)).map((m) => m.code));
+  const metrics = new Set((await metricsOfCampaigns(ctx.em, [campaignId], unscoped('metrics of a campaign the caller has just been shown'))).map((m) => m.code));
   const seen = new Set<string>();
   if (input.length > 50) problems.add(['input', 'expectedResults'], 'At most 50 expected results.');
   return input.map((e, i) => {
@@ -99,7 +98,7 @@ export async function assignTeam(ctx: Context, input: AssignTeamInput): Promise<
     if (!(await lockTeam(em, team.id, 'share'))?.active) throw DISBANDED();
     const locked = await lockCampaign(em, campaign.id, 'share');
     if (!locked || locked.status === CampaignStatus.CLOSED) throw CLOSED();
-    const [m] = await repo.membersByIds(em, [responsibleMemberId], SQL_TRUE);
+    const [m] = await repo.membersByIds(em, [responsibleMemberId], unscoped('re-check inside the write of a member already checked visible'));
     if (!m || m.removedAt) throw new ConflictError('The responsible member has just left the team.');
     const created = await insertAssignments(em, {
       teamId: team.id, campaignId: campaign.id, hamletIds, task, responsibleMemberId, startDate: input.startDate, dueDate: input.dueDate, expectedResults,
@@ -113,32 +112,46 @@ export async function assignTeam(ctx: Context, input: AssignTeamInput): Promise<
   return { team: TeamType.from(team), assignments: rows.map(TeamAssignmentType.from) };
 }
 
-/** Visible (NOT_FOUND) → manageable (FORBIDDEN) → still open, campaign not closed (CONFLICT). */
-async function openAssignment(ctx: Context, globalId: string): Promise<{ row: repo.AssignmentRow; campaign: CampaignRow; team: repo.TeamRow }> {
-  const id = localIdOf('TeamAssignment', globalId);
-  const [row] = id === null ? [] : await repo.assignmentsByIds(ctx.em, [id], teamReadScope(ctx));
-  if (!row) throw new NotFoundError('Assignment', globalId);
+/** Manageable (FORBIDDEN) → still open (CONFLICT): checked early, and again on the locked row. */
+function checkOpen(ctx: Context, row: repo.AssignmentRow): void {
   ensureCan(ctx, 'manage', 'Team', { path: row.teamPath, id: row.teamId }, 'You may only manage assignments of teams inside your own jurisdiction.');
   if (row.status === AssignmentStatus.DONE || row.status === AssignmentStatus.CANCELLED) {
     throw new ConflictError(`The assignment is ${row.status} and can no longer change.`, { status: row.status });
   }
-  const [campaign] = await campaignsByIds(ctx.em, [row.campaignId], SQL_TRUE);
+}
+
+/** Visible (NOT_FOUND) → manageable → open, campaign not closed: the early answer, before any work. */
+async function openAssignment(ctx: Context, globalId: string): Promise<{ row: repo.AssignmentRow; campaign: CampaignRow; team: repo.TeamRow }> {
+  const id = localIdOf('TeamAssignment', globalId);
+  const [row] = id === null ? [] : await repo.assignmentsByIds(ctx.em, [id], teamReadScope(ctx));
+  if (!row) throw new NotFoundError('Assignment', globalId);
+  checkOpen(ctx, row);
+  const [campaign] = await campaignsByIds(ctx.em, [row.campaignId], unscoped('status of the campaign of an assignment the caller manages; not returned'));
   if (campaign.status === CampaignStatus.CLOSED) throw CLOSED();
-  const [team] = await repo.teamsByIds(ctx.em, [row.teamId], SQL_TRUE);
+  const [team] = await repo.teamsByIds(ctx.em, [row.teamId], unscoped('the team of an assignment the caller manages'));
   return { row, campaign, team };
 }
 
-async function saveAssignment(ctx: Context, row: repo.AssignmentRow, campaign: CampaignRow, fields: AssignmentFields, action: string): Promise<TeamAssignmentType> {
+/**
+ * Writes an assignment change: the row is locked and checked again in the transaction, and `change` builds the new
+ * fields from that locked row (what the input leaves out keeps its current value, and the audit's "before" is it).
+ */
+async function saveAssignment(
+  ctx: Context,
+  id: number,
+  campaignId: number,
+  change: (current: repo.AssignmentRow) => AssignmentFields,
+  action: string,
+): Promise<TeamAssignmentType> {
   const after = await writeTransaction(ctx, async (em) => {
-    const [current] = await repo.assignmentsByIds(em, [row.id], SQL_TRUE, 'for update of a');
-    if (current.status !== row.status && (current.status === AssignmentStatus.DONE || current.status === AssignmentStatus.CANCELLED)) {
-      throw new ConflictError(`The assignment is ${current.status} and can no longer change.`, { status: current.status });
-    }
-    const locked = await lockCampaign(em, campaign.id, 'share');
+    const current = await lockedForUpdate(em, repo.ASSIGNMENT_ROWS, id, teamReadScope(ctx));
+    checkOpen(ctx, current);
+    const locked = await lockCampaign(em, campaignId, 'share');
     if (!locked || locked.status === CampaignStatus.CLOSED) throw CLOSED();
-    const updated = await updateAssignmentRow(em, row.id, fields);
-    const { teamPath: _t, hamletPath: _h, ...before } = row;
-    await audit(em, ctx, [{ action, objectType: 'TeamAssignment', objectId: row.id, unitPath: row.hamletPath, before, after: fields }]);
+    const fields = change(current);
+    const updated = await updateAssignmentRow(em, id, fields);
+    const { teamPath: _t, hamletPath: _h, ...before } = current;
+    await audit(em, ctx, [{ action, objectType: 'TeamAssignment', objectId: id, unitPath: current.hamletPath, before, after: fields }]);
     return updated;
   });
   return TeamAssignmentType.from(after);
@@ -148,18 +161,25 @@ export async function updateAssignment(ctx: Context, input: UpdateAssignmentInpu
   const { row, campaign, team } = await openAssignment(ctx, input.id);
   const problems = new ProblemList();
   if (input.status === AssignmentStatus.DONE) problems.add(['input', 'status'], 'Use completeAssignment to mark an assignment DONE (it needs an outcome note).');
-  const fields: AssignmentFields = {
-    task: input.task != null ? requiredText(problems, ['input', 'task'], input.task, 2000) : row.task,
-    responsibleMemberId: input.responsibleMemberId != null ? await checkResponsible(ctx, problems, team, input.responsibleMemberId) : row.responsibleMemberId,
-    startDate: input.startDate ?? row.startDate,
-    dueDate: input.dueDate ?? row.dueDate,
-    expectedResults: input.expectedResults != null ? await checkExpectedResults(ctx, problems, campaign.id, input.expectedResults) : row.expectedResults,
-    status: input.status ?? row.status,
-    outcomeNote: row.outcomeNote,
+  const task = input.task != null ? requiredText(problems, ['input', 'task'], input.task, 2000) : null;
+  const responsibleMemberId = input.responsibleMemberId != null ? await checkResponsible(ctx, problems, team, input.responsibleMemberId) : null;
+  const expectedResults = input.expectedResults != null ? await checkExpectedResults(ctx, problems, campaign.id, input.expectedResults) : null;
+  const merge = (current: repo.AssignmentRow): AssignmentFields => ({
+    task: task ?? current.task,
+    responsibleMemberId: responsibleMemberId ?? current.responsibleMemberId,
+    startDate: input.startDate ?? current.startDate,
+    dueDate: input.dueDate ?? current.dueDate,
+    expectedResults: expectedResults ?? current.expectedResults,
+    status: input.status ?? current.status,
+    outcomeNote: current.outcomeNote,
+  });
+  const checkMerged = (p: ProblemList, fields: AssignmentFields) => {
+    if (input.startDate != null || input.dueDate != null) checkDates(p, campaign, fields.startDate, fields.dueDate);
+    p.throwIfAny('The change is invalid; nothing was changed.');
+    return fields;
   };
-  if (input.startDate != null || input.dueDate != null) checkDates(problems, campaign, fields.startDate, fields.dueDate);
-  problems.throwIfAny('The change is invalid; nothing was changed.');
-  return saveAssignment(ctx, row, campaign, fields, 'team.assignment.update');
+  checkMerged(problems, merge(row));
+  return saveAssignment(ctx, row.id, campaign.id, (current) => checkMerged(new ProblemList(), merge(current)), 'team.assignment.update');
 }
 
 export async function completeAssignment(ctx: Context, input: CompleteAssignmentInput): Promise<TeamAssignmentType> {
@@ -167,5 +187,9 @@ export async function completeAssignment(ctx: Context, input: CompleteAssignment
   const problems = new ProblemList();
   const outcomeNote = requiredText(problems, ['input', 'outcomeNote'], input.outcomeNote, 5000);
   problems.throwIfAny();
-  return saveAssignment(ctx, row, campaign, { ...row, status: AssignmentStatus.DONE, outcomeNote: cleanText(outcomeNote) }, 'team.assignment.complete');
+  return saveAssignment(ctx, row.id, campaign.id, (current) => ({ ...fieldsOf(current), status: AssignmentStatus.DONE, outcomeNote: cleanText(outcomeNote) }), 'team.assignment.complete');
+}
+
+function fieldsOf(r: repo.AssignmentRow): AssignmentFields {
+  return { task: r.task, responsibleMemberId: r.responsibleMemberId, startDate: r.startDate, dueDate: r.dueDate, expectedResults: r.expectedResults, status: r.status, outcomeNote: r.outcomeNote };
 }

@@ -1,9 +1,11 @@
 import type { Context } from '../context';
 import { ConflictError, NotFoundError, ProblemList } from '../common/errors';
 import { localIdOf } from '../common/global-id';
-import { ensureCan } from '../common/scoped';
+import { ensureCan, requirePrincipal } from '../common/scoped';
+import { findPrincipalRow, reloadRow } from '../principals/principal.service';
 import { cleanText, requiredText } from '../common/text';
-import { writeTransaction } from '../common/transaction';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { lockedForUpdate, writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
 import * as repo from './team.repo';
 import { insertMember, lockTeam, openAssignmentsOf, removeMemberRow, updateMemberRow, type MemberFields } from './team-write.repo';
@@ -26,14 +28,18 @@ function checkPhone(problems: ProblemList, value: string | null): string | null 
   return phone;
 }
 
+/**
+ * The account to link: one the caller may read (principals rules), or the caller itself. Any other answers like
+ * a missing one (NOT_FOUND), so linking cannot be used to learn who exists or is active; a readable but disabled
+ * account is a bad input.
+ */
 async function checkPrincipal(ctx: Context, problems: ProblemList, globalId: string | null | undefined): Promise<number | null> {
   if (globalId == null) return null;
   const id = localIdOf('Principal', globalId);
-  if (id === null || !(await repo.activePrincipalIds(ctx.em, [id])).has(id)) {
-    problems.add(['input', 'principalId'], 'principalId does not name an active account.');
-    return null;
-  }
-  return id;
+  const row = id === null ? null : id === requirePrincipal(ctx).id ? await reloadRow(ctx.em, id) : await findPrincipalRow(ctx, id);
+  if (!row) throw new NotFoundError('Principal (principalId)', globalId);
+  if (row.status !== 'ACTIVE') problems.add(['input', 'principalId'], 'principalId names a disabled account.');
+  return row.id;
 }
 
 function optionalText(problems: ProblemList, path: string[], value: string | null | undefined, fallback: string): string {
@@ -81,20 +87,32 @@ async function editableMember(ctx: Context, globalId: string): Promise<{ member:
   return { member, team };
 }
 
+/** The member a write changes, re-read in its transaction under the team's lock (member writes all take it) and its own. */
+async function lockedMember(ctx: Context, em: EntityManager, team: repo.TeamRow, memberId: number): Promise<repo.MemberRow> {
+  const locked = await lockTeam(em, team.id, 'update');
+  if (!locked?.active) throw new ConflictError('The team is disbanded.', { active: false });
+  const member = await lockedForUpdate(em, repo.MEMBER_ROWS, memberId, teamReadScope(ctx));
+  if (member.removedAt) throw new ConflictError(`${member.fullName} has just been removed from the team.`);
+  return member;
+}
+
 export async function updateTeamMember(ctx: Context, input: UpdateTeamMemberInput) {
-  const { member, team } = await editableMember(ctx, input.id);
+  const { member: visible, team } = await editableMember(ctx, input.id);
   const problems = new ProblemList();
-  const fields: MemberFields = {
-    fullName: input.fullName != null ? requiredText(problems, ['input', 'fullName'], input.fullName) : member.fullName,
-    organisation: optionalText(problems, ['input', 'organisation'], input.organisation, member.organisation),
-    role: optionalText(problems, ['input', 'role'], input.role, member.role),
-    phone: input.phone !== undefined ? checkPhone(problems, input.phone) : member.phone,
-    isLeader: input.isLeader ?? member.isLeader,
-    principalId: input.principalId !== undefined ? await checkPrincipal(ctx, problems, input.principalId) : member.principalId,
+  // What the input gives, checked now; what it leaves out is taken from the locked row below.
+  const given: Partial<MemberFields> = {
+    ...(input.fullName != null && { fullName: requiredText(problems, ['input', 'fullName'], input.fullName) }),
+    ...(input.organisation != null && { organisation: optionalText(problems, ['input', 'organisation'], input.organisation, '') }),
+    ...(input.role != null && { role: optionalText(problems, ['input', 'role'], input.role, '') }),
+    ...(input.phone !== undefined && { phone: checkPhone(problems, input.phone) }),
+    ...(input.isLeader != null && { isLeader: input.isLeader }),
+    ...(input.principalId !== undefined && { principalId: await checkPrincipal(ctx, problems, input.principalId) }),
   };
   problems.throwIfAny();
   const row = await writeTransaction(ctx, async (em) => {
-    await lockTeam(em, team.id, 'update');
+    const member = await lockedMember(ctx, em, team, visible.id);
+    const current: MemberFields = { fullName: member.fullName, organisation: member.organisation, role: member.role, phone: member.phone, isLeader: member.isLeader, principalId: member.principalId };
+    const fields: MemberFields = { ...current, ...given };
     const after = await updateMemberRow(em, member, fields);
     const { teamPath: _p, principalName: _n, ...before } = member;
     await audit(em, ctx, [{ action: 'team.member.update', objectType: 'TeamMember', objectId: member.id, unitPath: team.unitPath, before, after: fields }]);
@@ -104,9 +122,9 @@ export async function updateTeamMember(ctx: Context, input: UpdateTeamMemberInpu
 }
 
 export async function removeTeamMember(ctx: Context, input: RemoveTeamMemberInput) {
-  const { member, team } = await editableMember(ctx, input.id);
+  const { member: visible, team } = await editableMember(ctx, input.id);
   const row = await writeTransaction(ctx, async (em) => {
-    await lockTeam(em, team.id, 'update');
+    const member = await lockedMember(ctx, em, team, visible.id);
     const open = await openAssignmentsOf(em, member.id);
     if (open > 0) {
       throw new ConflictError(`${member.fullName} is responsible for ${open} open assignment(s); hand them to another member first.`, { openAssignments: open });

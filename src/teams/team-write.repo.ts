@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { SQL_TRUE } from '../auth/ability-to-sql';
+import { unscoped } from '../common/scoped';
 import { OPEN_STATUSES, type AssignmentStatus, type TeamKind } from './team-enums';
 import { assignmentsByIds, membersByIds, teamsByIds, type AssignmentRow, type ExpectedResult, type MemberRow, type TeamRow } from './team.repo';
 
@@ -9,7 +9,7 @@ const list = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
 /** Re-reads a team inside the transaction, locked (`for update` to change it, `for share` to assign it). */
 export async function lockTeam(em: EntityManager, id: number, mode: 'update' | 'share'): Promise<TeamRow | null> {
-  const [row] = await teamsByIds(em, [id], SQL_TRUE, `for ${mode} of t`);
+  const [row] = await teamsByIds(em, [id], unscoped('lock inside a write: the caller was allowed to act on this team'), `for ${mode} of t`);
   return row ?? null;
 }
 
@@ -57,7 +57,7 @@ export async function insertMember(em: EntityManager, teamId: number, f: MemberF
     [teamId, f.fullName, f.organisation, f.role, f.phone, f.isLeader, f.principalId],
   );
   if (f.isLeader) await stepDownOtherLeaders(em, teamId, id);
-  return (await membersByIds(em, [id], SQL_TRUE))[0];
+  return (await membersByIds(em, [id], unscoped('the member just inserted by an allowed write')))[0];
 }
 
 export async function updateMemberRow(em: EntityManager, m: MemberRow, f: MemberFields): Promise<MemberRow> {
@@ -66,7 +66,7 @@ export async function updateMemberRow(em: EntityManager, m: MemberRow, f: Member
     [f.fullName, f.organisation, f.role, f.phone, f.isLeader, f.principalId, m.id],
   );
   if (f.isLeader) await stepDownOtherLeaders(em, m.teamId, m.id);
-  return (await membersByIds(em, [m.id], SQL_TRUE))[0];
+  return (await membersByIds(em, [m.id], unscoped('the member just updated by an allowed write')))[0];
 }
 
 export async function removeMemberRow(em: EntityManager, id: number): Promise<void> {
@@ -102,7 +102,7 @@ export async function insertAssignments(em: EntityManager, a: NewAssignments): P
      returning id`,
     [a.teamId, a.campaignId, a.task, a.responsibleMemberId, a.startDate, a.dueDate, JSON.stringify(a.expectedResults), ...a.hamletIds.flatMap((h, i) => [h, i])],
   );
-  const byId = new Map((await assignmentsByIds(em, rows.map((r) => r.id), SQL_TRUE)).map((r) => [r.id, r]));
+  const byId = new Map((await assignmentsByIds(em, rows.map((r) => r.id), unscoped('the assignments just inserted by an allowed write'))).map((r) => [r.id, r]));
   return a.hamletIds.map((h) => [...byId.values()].find((r) => r.hamletId === h)!);
 }
 
@@ -122,5 +122,5 @@ export async function updateAssignmentRow(em: EntityManager, id: number, f: Assi
             status = ?, outcome_note = ?, updated_at = now() where id = ?`,
     [f.task, f.responsibleMemberId, f.startDate, f.dueDate, JSON.stringify(f.expectedResults), f.status, f.outcomeNote, id],
   );
-  return (await assignmentsByIds(em, [id], SQL_TRUE))[0];
+  return (await assignmentsByIds(em, [id], unscoped('the assignment just updated by an allowed write')))[0];
 }

@@ -70,7 +70,7 @@ export class AddTeamMemberInput {
   phone?: string | null;
   @Field(() => Boolean, { nullable: true, description: 'Make this member the leader (the previous leader steps down). Default false.' })
   isLeader?: boolean | null;
-  @Field(() => ID, { nullable: true, description: "The member's account, if any (e.g. the TEAM_LEADER account)." })
+  @Field(() => ID, { nullable: true, description: "The member's account, if any (e.g. the TEAM_LEADER account): yourself or an account you may read (principal(id)); any other answers NOT_FOUND." })
   principalId?: string | null;
 }
 
@@ -88,7 +88,7 @@ export class UpdateTeamMemberInput {
   phone?: string | null;
   @Field(() => Boolean, { nullable: true, description: 'Make (true) or unmake (false) the leader.' })
   isLeader?: boolean | null;
-  @Field(() => ID, { nullable: true, description: 'Linked account; null unlinks.' })
+  @Field(() => ID, { nullable: true, description: 'Linked account (yourself or an account you may read; any other answers NOT_FOUND); null unlinks.' })
   principalId?: string | null;
 }
 

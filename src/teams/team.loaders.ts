@@ -18,7 +18,7 @@ const byKey = <K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): (V | nu
 
 const groupBy = <K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): V[][] => keys.map((k) => rows.filter((r) => keyOf(r) === k));
 
-/** Per-request team loaders; every batch runs through the caller's Team jurisdiction (coverage: its Unit jurisdiction). */
+/** Per-request team loaders; every batch runs through the caller's Team jurisdiction (coverage: hamlets by its Unit jurisdiction, teams by its Team one). */
 export function createTeamLoaders(ctx: Context) {
   const teamsOfUnit = new Map<string, DataLoader<number, repo.TeamRow[]>>();
   const assignmentsOfTeam = new Map<string, DataLoader<number, repo.AssignmentRow[]>>();
@@ -44,7 +44,7 @@ export function createTeamLoaders(ctx: Context) {
     coverage(campaignId: number) {
       return memo(coverage, `${campaignId}`, () =>
         new DataLoader<{ id: number; path: string }, repo.CoverageRow[], number>(
-          async (units) => groupBy(units.map((u) => u.id), await repo.hamletCoverage(ctx.em, units, campaignId, scope(ctx, 'read', 'Unit', unitColumns)), (r) => r.rootId),
+          async (units) => groupBy(units.map((u) => u.id), await repo.hamletCoverage(ctx.em, units, campaignId, scope(ctx, 'read', 'Unit', unitColumns), teamReadScope(ctx)), (r) => r.rootId),
           { cacheKeyFn: (u) => u.id },
         ),
       );

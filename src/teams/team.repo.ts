@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SqlCondition } from '../auth/ability-to-sql';
+import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
+import type { LockableRows } from '../common/transaction';
 import type { UnitRow } from '../units/unit.repo';
 import { UNIT_COLUMNS } from '../units/unit.repo';
 import type { AssignmentStatus, TeamKind } from './team-enums';
@@ -82,13 +83,13 @@ const ASSIGNMENT_SELECT = `select a.id, a.team_id as "teamId", tu.path::text as 
     a.expected_results as "expectedResults", a.status, a.outcome_note as "outcomeNote", a.created_at as "createdAt", a.updated_at as "updatedAt"
   from team_assignment a join team t on t.id = a.team_id join admin_unit tu on tu.id = t.unit_id join admin_unit h on h.id = a.hamlet_id`;
 
-export async function teamsByIds(em: EntityManager, ids: readonly number[], scope: SqlCondition, lock = ''): Promise<TeamRow[]> {
+export async function teamsByIds(em: EntityManager, ids: readonly number[], scope: Scope, lock = ''): Promise<TeamRow[]> {
   if (ids.length === 0) return [];
   return em.execute(`${TEAM_SELECT} where t.id in (${list(ids.length)}) and ${scope.sql} ${lock}`, [...ids, ...scope.bindings]);
 }
 
 /** Teams belonging directly to each of many units, in one statement. */
-export async function teamsOfUnits(em: EntityManager, unitIds: readonly number[], includeDisbanded: boolean, scope: SqlCondition): Promise<TeamRow[]> {
+export async function teamsOfUnits(em: EntityManager, unitIds: readonly number[], includeDisbanded: boolean, scope: Scope): Promise<TeamRow[]> {
   if (unitIds.length === 0) return [];
   return em.execute(
     `${TEAM_SELECT} where t.unit_id in (${list(unitIds.length)}) ${includeDisbanded ? '' : 'and t.active'} and ${scope.sql} order by t.name, t.id`,
@@ -105,7 +106,7 @@ export interface TeamFilter {
   includeDisbanded?: boolean;
 }
 
-function filterSql(f: TeamFilter, scope: SqlCondition): { where: string; bindings: unknown[] } {
+function filterSql(f: TeamFilter, scope: Scope): { where: string; bindings: unknown[] } {
   const parts = [scope.sql];
   const bindings: unknown[] = [...scope.bindings];
   if (f.unitPath) {
@@ -124,25 +125,25 @@ function filterSql(f: TeamFilter, scope: SqlCondition): { where: string; binding
   return { where: parts.join(' and '), bindings };
 }
 
-export async function listTeams(em: EntityManager, f: TeamFilter, page: Page, scope: SqlCondition): Promise<TeamRow[]> {
+export async function listTeams(em: EntityManager, f: TeamFilter, page: Page, scope: Scope): Promise<TeamRow[]> {
   const { where, bindings } = filterSql(f, scope);
   return em.execute(`${TEAM_SELECT} where ${where} order by tu.path, t.name, t.id limit ? offset ?`, [...bindings, page.limit + 1, page.offset]);
 }
 
-export async function countTeams(em: EntityManager, f: TeamFilter, scope: SqlCondition): Promise<number> {
+export async function countTeams(em: EntityManager, f: TeamFilter, scope: Scope): Promise<number> {
   const { where, bindings } = filterSql(f, scope);
   const [row] = await em.execute(`select count(*)::int as n from team t join admin_unit tu on tu.id = t.unit_id where ${where}`, bindings);
   return row.n;
 }
 
 /** Members by id (removed ones included: assignments keep naming them). */
-export async function membersByIds(em: EntityManager, ids: readonly number[], scope: SqlCondition): Promise<MemberRow[]> {
+export async function membersByIds(em: EntityManager, ids: readonly number[], scope: Scope, lock = ''): Promise<MemberRow[]> {
   if (ids.length === 0) return [];
-  return em.execute(`${MEMBER_SELECT} where m.id in (${list(ids.length)}) and ${scope.sql}`, [...ids, ...scope.bindings]);
+  return em.execute(`${MEMBER_SELECT} where m.id in (${list(ids.length)}) and ${scope.sql} ${lock}`, [...ids, ...scope.bindings]);
 }
 
 /** Current members of many teams, leader first, in one statement. */
-export async function membersOfTeams(em: EntityManager, teamIds: readonly number[], scope: SqlCondition): Promise<MemberRow[]> {
+export async function membersOfTeams(em: EntityManager, teamIds: readonly number[], scope: Scope): Promise<MemberRow[]> {
   if (teamIds.length === 0) return [];
   return em.execute(
     `${MEMBER_SELECT} where m.team_id in (${list(teamIds.length)}) and m.removed_at is null and ${scope.sql}
@@ -151,13 +152,13 @@ export async function membersOfTeams(em: EntityManager, teamIds: readonly number
   );
 }
 
-export async function assignmentsByIds(em: EntityManager, ids: readonly number[], scope: SqlCondition, lock = ''): Promise<AssignmentRow[]> {
+export async function assignmentsByIds(em: EntityManager, ids: readonly number[], scope: Scope, lock = ''): Promise<AssignmentRow[]> {
   if (ids.length === 0) return [];
   return em.execute(`${ASSIGNMENT_SELECT} where a.id in (${list(ids.length)}) and ${scope.sql} ${lock}`, [...ids, ...scope.bindings]);
 }
 
 /** Assignments of many teams (optionally of one campaign), in one statement. */
-export async function assignmentsOfTeams(em: EntityManager, teamIds: readonly number[], campaignId: number | null, scope: SqlCondition): Promise<AssignmentRow[]> {
+export async function assignmentsOfTeams(em: EntityManager, teamIds: readonly number[], campaignId: number | null, scope: Scope): Promise<AssignmentRow[]> {
   if (teamIds.length === 0) return [];
   return em.execute(
     `${ASSIGNMENT_SELECT} where a.team_id in (${list(teamIds.length)}) ${campaignId !== null ? 'and a.campaign_id = ?' : ''} and ${scope.sql}
@@ -174,13 +175,15 @@ export interface CoverageRow extends UnitRow {
 /**
  * Active hamlets under each of many units (scoped by the caller's Unit jurisdiction over alias `u`) with the
  * number of active teams working there in one campaign: teams assigned to the hamlet (assignment not cancelled)
- * or belonging to it. One statement.
+ * or belonging to it, counted only among the teams the caller can see (`teamScope` over `t`/`tu`), so the count
+ * agrees with the teams lists beside it. One statement.
  */
 export async function hamletCoverage(
   em: EntityManager,
   roots: readonly { id: number; path: string }[],
   campaignId: number,
-  unitScope: SqlCondition,
+  unitScope: Scope,
+  teamScope: Scope,
 ): Promise<CoverageRow[]> {
   if (roots.length === 0) return [];
   return em.execute(
@@ -188,11 +191,11 @@ export async function hamletCoverage(
        from (values ${roots.map(() => '(?::int, ?::ltree)').join(',')}) as r(id, path)
        join admin_unit u on u.path <@ r.path and u.level = 'HAMLET' and u.valid_to is null and ${unitScope.sql}
        cross join lateral (
-         select count(*)::int as n from team t
-          where t.active and (t.unit_id = u.id or t.id in (
+         select count(*)::int as n from team t join admin_unit tu on tu.id = t.unit_id
+          where t.active and ${teamScope.sql} and (t.unit_id = u.id or t.id in (
             select a.team_id from team_assignment a where a.hamlet_id = u.id and a.campaign_id = ? and a.status <> 'CANCELLED'))) c
       order by r.id, c.n, u.code`,
-    [...roots.flatMap((r) => [r.id, r.path]), ...unitScope.bindings, campaignId],
+    [...roots.flatMap((r) => [r.id, r.path]), ...unitScope.bindings, ...teamScope.bindings, campaignId],
   );
 }
 
@@ -202,3 +205,8 @@ export async function activePrincipalIds(em: EntityManager, ids: readonly number
   const rows: { id: number }[] = await em.execute(`select id from principal where id in (${list(ids.length)}) and status = 'ACTIVE'`, [...ids]);
   return new Set(rows.map((r) => r.id));
 }
+
+/** Rows as writes lock them (common/transaction.ts lockedForUpdate). */
+export const TEAM_ROWS: LockableRows<TeamRow> = { name: 'Team', alias: 't', byIds: teamsByIds };
+export const MEMBER_ROWS: LockableRows<MemberRow> = { name: 'TeamMember', alias: 'm', byIds: membersByIds };
+export const ASSIGNMENT_ROWS: LockableRows<AssignmentRow> = { name: 'TeamAssignment', alias: 'a', byIds: assignmentsByIds };

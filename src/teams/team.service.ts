@@ -4,7 +4,7 @@ import { localIdOf } from '../common/global-id';
 import { allowed, ensureCan, scope } from '../common/scoped';
 import { toConnection, toPage } from '../common/pagination';
 import { requiredText } from '../common/text';
-import { writeTransaction } from '../common/transaction';
+import { lockedForUpdate, writeTransaction } from '../common/transaction';
 import { audit } from '../audit/audit';
 import { unitsByIds } from '../units/unit.repo';
 import { unitColumns } from '../units/unit.service';
@@ -94,18 +94,20 @@ export async function createTeam(ctx: Context, input: CreateTeamInput): Promise<
 }
 
 export async function updateTeam(ctx: Context, input: UpdateTeamInput): Promise<TeamType> {
-  const before = await manageableTeam(ctx, input.id);
+  const team = await manageableTeam(ctx, input.id);
   const problems = new ProblemList();
-  const name = input.name != null ? requiredText(problems, ['input', 'name'], input.name) : before.name;
-  const kind = input.kind ?? before.kind;
+  const newName = input.name != null ? requiredText(problems, ['input', 'name'], input.name) : null;
   problems.throwIfAny();
   await writeTransaction(ctx, async (em) => {
-    const locked = await lockTeam(em, before.id, 'update');
-    if (!locked?.active) throw new ConflictError('The team is disbanded.', { active: false });
+    const before = await lockedForUpdate(em, repo.TEAM_ROWS, team.id, teamReadScope(ctx));
+    ensureCan(ctx, 'manage', 'Team', teamSubject(before), 'You may only manage teams inside your own jurisdiction.');
+    if (!before.active) throw new ConflictError('The team is disbanded.', { active: false });
+    const name = newName ?? before.name;
+    const kind = input.kind ?? before.kind;
     await updateTeamRow(em, before.id, name, kind);
     await audit(em, ctx, [{ action: 'team.update', objectType: 'Team', objectId: before.id, unitPath: before.unitPath, before: { name: before.name, kind: before.kind }, after: { name, kind } }]);
   });
-  return reload(ctx, before.id);
+  return reload(ctx, team.id);
 }
 
 export async function disbandTeam(ctx: Context, input: DisbandTeamInput): Promise<{ team: TeamType; cancelledAssignments: number }> {

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Scope } from '../common/scoped';
 import type { CsvUnit } from './unit-csv';
 
 export interface ExistingUnit {
@@ -9,6 +10,8 @@ export interface ExistingUnit {
   level: string;
   path: string;
   parentCode: string | null;
+  /** The caller sees it, at least as a breadcrumb: it or a unit beneath it lies in the `visible` scope. */
+  identityVisible: boolean;
 }
 
 const CHUNK = 2000;
@@ -19,19 +22,16 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   return out;
 }
 
-/** Imports of the unit list run one at a time (two would race on the same codes). */
-export async function lockUnitImports(em: EntityManager): Promise<void> {
-  await em.execute('select pg_advisory_xact_lock(hashtext(?))', ['import-units']);
-}
-
-export async function existingByCodes(em: EntityManager, codes: string[]): Promise<Map<string, ExistingUnit>> {
+/** Units by code; `visible` is the caller's read scope over alias `v` (a unit at or beneath each one). */
+export async function existingByCodes(em: EntityManager, codes: string[], visible: Scope): Promise<Map<string, ExistingUnit>> {
   const map = new Map<string, ExistingUnit>();
   for (const part of chunks([...new Set(codes)], 5000)) {
     const rows: ExistingUnit[] = await em.execute(
-      `select u.id, u.code, u.name, u.kind, u.level, u.path::text as path, p.code as "parentCode"
+      `select u.id, u.code, u.name, u.kind, u.level, u.path::text as path, p.code as "parentCode",
+              exists (select 1 from admin_unit v where v.path <@ u.path and ${visible.sql}) as "identityVisible"
          from admin_unit u left join admin_unit p on p.id = u.parent_id
         where u.code in (${part.map(() => '?').join(',')})`,
-      part,
+      [...visible.bindings, ...part],
     );
     for (const r of rows) map.set(r.code, r);
   }

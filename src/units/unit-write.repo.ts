@@ -1,9 +1,22 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UNIT_COLUMNS, type UnitRow } from './unit.repo';
 import type { UnitLevel } from './unit-level';
-import { moveRollups } from '../progress/rollup-move.repo';
+import { todayInVietnam } from '../common/scalars';
+import { addDays } from '../common/dates';
+import { beginTreeWrite, closeAt, reparentAt } from './tree-write.repo';
 
 /** Writes to admin_unit. Callers have checked jurisdiction on the units involved. */
+
+/**
+ * The tree lock: every structural change (create, move, retire, import, merge, split, applyRestructuring) takes it first, in its own transaction,
+ * so each one reads the tree as the previous one left it. Report writers do not take it (they lock their units'
+ * rows FOR SHARE instead, see progress-write.repo.ts currentPaths).
+ */
+export async function lockTree(em: EntityManager): Promise<void> {
+  await em.execute('select pg_advisory_xact_lock(?::bigint)', [TREE_LOCK_KEY]);
+}
+/** A fixed advisory-lock key, outside the int4 range of the hashtext() keys the other advisory locks use. */
+const TREE_LOCK_KEY = 7_006_001_001;
 
 export interface NewUnit {
   code: string;
@@ -58,23 +71,15 @@ export async function updateUnitRow(
   return row;
 }
 
-/** Re-parents a unit and rewrites the paths of its whole subtree in one statement. */
-export async function moveSubtree(em: EntityManager, unit: UnitRow, newParent: UnitRow): Promise<{ row: UnitRow; moved: number }> {
-  const newPath = `${newParent.path}.${unit.id}`;
-  const res: { n: number }[] = await em.execute(
-    `with moved as (
-       update admin_unit set
-         path = case when path = ?::ltree then ?::ltree else ?::ltree || subpath(path, nlevel(?::ltree)) end,
-         parent_id = case when id = ? then ? else parent_id end,
-         updated_at = now()
-       where path <@ ?::ltree returning 1)
-     select count(*)::int as n from moved`,
-    [unit.path, newPath, newPath, unit.path, unit.id, newParent.id, unit.path],
-  );
+/**
+ * Re-parents a unit with its subtree from `day` (default today): its figures up to the day before stay where
+ * they were, from `day` on they count under the new parent (tree-write.repo.ts).
+ */
+export async function moveSubtree(em: EntityManager, unit: UnitRow, newParent: UnitRow, day = todayInVietnam()): Promise<{ row: UnitRow; moved: number }> {
+  await beginTreeWrite(em);
+  const moved = await reparentAt(em, [{ unitId: unit.id, parentId: newParent.id }], day);
   const [row] = await em.execute<UnitRow[]>(`select ${UNIT_COLUMNS} from admin_unit u where u.id = ?`, [unit.id]);
-  // Rollups follow the subtree: its contributions leave the old ancestors and join the new ones.
-  await moveRollups(em, unit.path, row.path);
-  return { row, moved: res[0].n };
+  return { row, moved };
 }
 
 export async function activeChildCount(em: EntityManager, id: number): Promise<number> {
@@ -82,13 +87,12 @@ export async function activeChildCount(em: EntityManager, id: number): Promise<n
   return n;
 }
 
+/** Retires a unit (with cascade: its active subtree) after its last day `validTo`: it stops counting from the next day. */
 export async function retireUnits(em: EntityManager, unit: UnitRow, validTo: string, cascade: boolean): Promise<{ row: UnitRow; retired: number }> {
-  const res: { n: number }[] = await em.execute(
-    `with r as (update admin_unit set valid_to = ?, updated_at = now()
-       where ${cascade ? 'path <@ ?::ltree' : 'id = ?'} and valid_to is null returning 1)
-     select count(*)::int as n from r`,
-    [validTo, cascade ? unit.path : unit.id],
-  );
+  await beginTreeWrite(em);
+  void cascade; // the caller refused a retirement without cascade while active children remain
+  const retired = await closeAt(em, [unit.id], addDays(validTo, 1));
   const [row] = await em.execute<UnitRow[]>(`select ${UNIT_COLUMNS} from admin_unit u where u.id = ?`, [unit.id]);
-  return { row, retired: res[0].n };
+  return { row, retired };
 }
+

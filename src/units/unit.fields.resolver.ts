@@ -11,26 +11,29 @@ import { Unit, UnitConnection, UnitRef } from './unit.types';
 export class UnitFieldsResolver {
   @FieldResolver(() => UnitRef, { nullable: true, description: 'The parent unit (identity only); null for a province.' })
   async parent(@Ctx() ctx: Context, @Root() unit: Unit): Promise<UnitRef | null> {
-    if (unit.parentId === null) return null;
-    const row = await loaders(ctx, createUnitLoaders).identity.load(unit.parentId);
+    if (unit.treeParentId === null) return null;
+    const row = await loaders(ctx, createUnitLoaders).identityOn(unit.asOf).load(unit.treeParentId);
     return row && UnitRef.from(row);
   }
 
   @FieldResolver(() => [UnitRef], { description: 'Ancestors from the province down to the parent (identity only, for breadcrumbs).' })
   async ancestors(@Ctx() ctx: Context, @Root() unit: Unit): Promise<UnitRef[]> {
-    const ids = unit.path.split('.').slice(0, -1).map(Number);
-    const rows = await loaders(ctx, createUnitLoaders).identity.loadMany(ids);
+    const ids = unit.treePath.split('.').slice(0, -1).map(Number);
+    const rows = await loaders(ctx, createUnitLoaders).identityOn(unit.asOf).loadMany(ids);
     return rows.flatMap((r) => (r && !(r instanceof Error) ? [UnitRef.from(r)] : []));
   }
 
-  @FieldResolver(() => UnitConnection, { description: 'Direct children in your jurisdiction, ordered by code.' })
+  @FieldResolver(() => UnitConnection, {
+    description: 'Direct children in your jurisdiction, ordered by code, in the tree in force on `asOf` (default: the day this unit was read for, else the current tree).',
+  })
   async children(@Ctx() ctx: Context, @Root() unit: Unit, @Args() args: ChildrenArgs) {
     const page = toPage(args);
     const l = loaders(ctx, createUnitLoaders);
     const level = args.level ?? null;
     const includeRetired = args.includeRetired ?? false;
-    const rows = await l.childPage(level, includeRetired, page).load(unit.dbId);
-    return toConnection(rows.map(Unit.from), page, () => l.childCount(level, includeRetired).load(unit.dbId));
+    const day = args.asOf ?? unit.asOf;
+    const rows = await l.childPage(level, includeRetired, page, day).load(unit.dbId);
+    return toConnection(rows.map((r) => Unit.from(r)), page, () => l.childCount(level, includeRetired, day).load(unit.dbId));
   }
 
   @FieldResolver(() => Int, { description: 'Active units below this one (optionally only those of one level).' })
@@ -39,6 +42,6 @@ export class UnitFieldsResolver {
     @Root() unit: Unit,
     @Arg('level', () => UnitLevel, { nullable: true, description: 'Count only descendants at this level (default: all).' }) level: UnitLevel | null,
   ): Promise<number> {
-    return loaders(ctx, createUnitLoaders).descendantCount(level ?? null).load({ id: unit.dbId, path: unit.path });
+    return loaders(ctx, createUnitLoaders).descendantCount(level ?? null, unit.asOf).load({ id: unit.dbId, path: unit.treePath });
   }
 }

@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { can } from '../auth/permissions';
+import { can, canOnObject } from '../auth/permissions';
+import { DateScalar } from '../common/scalars';
 import { Unit, UnitConnection } from './unit.types';
 import {
   CreateUnitInput, ImportUnitsInput, ImportUnitsPayload, MoveUnitInput, MoveUnitPayload, RetireUnitInput, RetireUnitPayload,
@@ -9,18 +10,25 @@ import {
 import * as units from './unit.service';
 import { importUnitsCsv } from './unit-import.service';
 
+const ASOF = 'Read the unit in the tree in force on this day (default: the current tree, today).';
+
 @Resolver(() => Unit)
 export class UnitResolver {
-  @Authorized(can('read', 'Unit'))
-  @Query(() => Unit, { nullable: true, description: 'A unit by id. Units outside your jurisdiction (or none) answer null with a NOT_FOUND error; the other root fields still answer.' })
-  unit(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global id of the unit.' }) id: string): Promise<Unit> {
-    return units.getUnit(ctx, id);
+  @Authorized(canOnObject('read', 'Unit'))
+  @Query(() => Unit, {
+    nullable: true,
+    description:
+      'A unit by id. Units outside your jurisdiction (or none) answer null with a NOT_FOUND error; the other root fields still answer. With `asOf`: the unit as it stood that day (name, parent, ancestors, ' +
+      'children and figures of the tree in force that day); NOT_FOUND when it did not exist that day.',
+  })
+  unit(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global id of the unit.' }) id: string, @Arg('asOf', () => DateScalar, { nullable: true, description: ASOF }) asOf: string | null): Promise<Unit> {
+    return units.getUnit(ctx, id, asOf ?? null);
   }
 
-  @Authorized(can('read', 'Unit'))
-  @Query(() => Unit, { nullable: true, description: 'A unit by its official code (e.g. "49" for Quảng Nam, "20974" for xã Tam Tiến).' })
-  unitByCode(@Ctx() ctx: Context, @Arg('code', { description: 'Official GSO code: 2 digits for a province, 3 for a district, 5 for a commune.' }) code: string): Promise<Unit> {
-    return units.getUnitByCode(ctx, code);
+  @Authorized(canOnObject('read', 'Unit'))
+  @Query(() => Unit, { nullable: true, description: 'A unit by its official code (e.g. "49" for Quảng Nam, "20974" for xã Tam Tiến). `asOf` as for `unit`.' })
+  unitByCode(@Ctx() ctx: Context, @Arg('code', { description: 'Official GSO code: 2 digits for a province, 3 for a district, 5 for a commune.' }) code: string, @Arg('asOf', () => DateScalar, { nullable: true, description: ASOF }) asOf: string | null): Promise<Unit> {
+    return units.getUnitByCode(ctx, code, asOf ?? null);
   }
 
   @Authorized(can('read', 'Unit'))
@@ -29,25 +37,25 @@ export class UnitResolver {
     return units.listUnits(ctx, args);
   }
 
-  @Authorized(can('create', 'Unit'))
+  @Authorized(canOnObject('create', 'Unit'))
   @Mutation(() => UnitPayload, { description: 'Create a unit strictly below your own unit (provinces: SYSTEM_ADMIN).' })
   async createUnit(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see CreateUnitInput.' }) input: CreateUnitInput): Promise<UnitPayload> {
     return { unit: await units.createUnit(ctx, input) };
   }
 
-  @Authorized(can('update', 'Unit'))
+  @Authorized(canOnObject('update', 'Unit'))
   @Mutation(() => UnitPayload, { description: 'Rename a unit, change its kind or eligible citizens.' })
   async updateUnit(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see UpdateUnitInput.' }) input: UpdateUnitInput): Promise<UnitPayload> {
     return { unit: await units.updateUnit(ctx, input) };
   }
 
-  @Authorized(can('move', 'Unit'))
+  @Authorized(canOnObject('move', 'Unit'))
   @Mutation(() => MoveUnitPayload, { description: 'Re-parent a unit with its whole subtree.' })
   moveUnit(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see MoveUnitInput.' }) input: MoveUnitInput): Promise<MoveUnitPayload> {
     return units.moveUnit(ctx, input);
   }
 
-  @Authorized(can('retire', 'Unit'))
+  @Authorized(canOnObject('retire', 'Unit'))
   @Mutation(() => RetireUnitPayload, { description: 'Retire a unit; refused while active children remain unless cascade is true.' })
   retireUnit(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see RetireUnitInput.' }) input: RetireUnitInput): Promise<RetireUnitPayload> {
     return units.retireUnit(ctx, input);
@@ -58,6 +66,6 @@ export class UnitResolver {
     description: 'Import the GSO unit list (CSV). Atomic and idempotent: malformed rows are all reported with their row numbers and nothing is written.',
   })
   importUnits(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see ImportUnitsInput.' }) input: ImportUnitsInput): Promise<ImportUnitsPayload> {
-    return importUnitsCsv(ctx, input.csv, input.dryRun ?? false);
+    return importUnitsCsv(ctx, input.csv, { dryRun: input.dryRun ?? false, allowMoves: input.allowMoves ?? false, retireMissing: input.retireMissing ?? false });
   }
 }

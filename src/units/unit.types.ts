@@ -35,6 +35,10 @@ export class Unit extends Node {
   dbId!: number;
   path!: string;
   parentId!: number | null;
+  /** The day this unit was read for (null: the current tree), and its parent and ancestry that day. */
+  asOf!: string | null;
+  treeParentId!: number | null;
+  treePath!: string;
 
   @Field({ description: 'Official code: GSO codes for provinces (2 digits), districts (3), communes (5); derived codes for hamlets.' })
   code!: string;
@@ -61,6 +65,9 @@ export class Unit extends Node {
       dbId: row.id,
       path: row.path,
       parentId: row.parentId,
+      asOf: row.asOf ?? null,
+      treeParentId: row.asOf ? (row.treeParentId ?? null) : row.parentId,
+      treePath: row.asOf ? (row.treePath ?? row.path) : row.path,
       code: row.code,
       name: row.name,
       kind: row.kind,
@@ -69,7 +76,7 @@ export class Unit extends Node {
       validFrom: row.validFrom,
       validTo: row.validTo,
       retired: row.validTo !== null,
-      depth: row.path.split('.').length,
+      depth: (row.asOf ? (row.treePath ?? row.path) : row.path).split('.').length,
     });
   }
 }

@@ -3,6 +3,7 @@ import { gql, codeOf, ok } from '../support/client';
 import { smallTree } from '../support/factories';
 import { login, unitGid, userWith, PASSWORD } from '../support/accounts';
 import { toGlobalId } from '../../src/common/global-id';
+import { holdLocks } from '../support/locks';
 
 let t: TestApp;
 const tok: Record<string, string> = {};
@@ -34,12 +35,13 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('managing principals inside a subtree', () => {
-  let created: string;
+  /** A user adminD1 manages (home C1, no grants), made for one test so no test depends on another. */
+  const managedUser = async () => (await userWith(t, { home: 'C1' })).gid;
 
   it('an ADMIN creates a user at a unit of its subtree; a sibling ADMIN cannot see it', async () => {
     const res = ok(await gql(t, CREATE_USER, { u: 'officer.c1', h: await unitGid(t, 'C1') }, tok.adminD1)).createUser.principal;
     expect(res.homeUnit.code).toBe('C1');
-    created = res.id;
+    const created = res.id;
     ok(await gql(t, PRINCIPAL, { id: created }, tok.adminP1));
     expect(codeOf(await gql(t, PRINCIPAL, { id: created }, tok.adminD2))).toBe('NOT_FOUND');
     expect(codeOf(await gql(t, `query($id: ID!) { node(id: $id) { id } }`, { id: created }, tok.adminD2))).toBe('NOT_FOUND');
@@ -55,6 +57,7 @@ describe('managing principals inside a subtree', () => {
   });
 
   it('grants roles below its own power inside its subtree', async () => {
+    const created = await managedUser();
     ok(await gql(t, GRANT, { p: created, r: 'OFFICER', u: await unitGid(t, 'C1') }, tok.adminD1));
     ok(await gql(t, GRANT, { p: created, r: 'ADMIN', u: await unitGid(t, 'C1') }, tok.adminD1));
     ok(await gql(t, GRANT, { p: created, r: 'VIEWER', u: await unitGid(t, 'D1') }, tok.adminD1));
@@ -63,6 +66,7 @@ describe('managing principals inside a subtree', () => {
   });
 
   it('refuses escalation: ADMIN at its own unit, SYSTEM_ADMIN, or a unit it cannot see; nothing written', async () => {
+    const created = await managedUser();
     const n = await grantCount();
     expect(codeOf(await gql(t, GRANT, { p: created, r: 'ADMIN', u: await unitGid(t, 'D1') }, tok.adminD1))).toBe('FORBIDDEN');
     expect(codeOf(await gql(t, GRANT, { p: created, r: 'SYSTEM_ADMIN' }, tok.adminD1))).toBe('FORBIDDEN');
@@ -138,32 +142,44 @@ describe('audit log', () => {
 });
 
 describe('the last SYSTEM_ADMIN', () => {
+  /*
+   * Each test starts from exactly two active SYSTEM_ADMINs of its own (every other one is disabled first), and
+   * lines both requests up behind a held lock on both accounts, so they meet inside their transactions on every
+   * run: one wins, the other finds itself about to remove the last SYSTEM_ADMIN (CONFLICT).
+   */
+  const activeAdmins = async () =>
+    (await t.sql<{ id: number }>(`select distinct p.id from principal p join "grant" g on g.principal_id = p.id where g.role = 'SYSTEM_ADMIN' and p.status = 'ACTIVE'`)).map((r) => r.id);
+
+  async function twoSystemAdmins() {
+    await t.sql(`update principal set status = 'DISABLED' where id in (select principal_id from "grant" where role = 'SYSTEM_ADMIN')`);
+    const a = await userWith(t, { grants: [{ role: 'SYSTEM_ADMIN', unit: '*' }] });
+    const b = await userWith(t, { grants: [{ role: 'SYSTEM_ADMIN', unit: '*' }] });
+    const [ta, tb] = [(await login(t, a.username)).accessToken, (await login(t, b.username)).accessToken];
+    expect(await activeAdmins()).toEqual([a.id, b.id].sort((x, y) => x - y));
+    return { a, b, ta, tb };
+  }
+
+  async function atOnce(principalIds: number[], send: (() => ReturnType<typeof gql>)[]) {
+    const held = await holdLocks(t, [['select 1 from principal where id = any($1) for update', [principalIds]]]);
+    const requests = send.map((s) => s());
+    await held.waiters(requests.length);
+    await held.release();
+    return (await Promise.all(requests)).map(codeOf);
+  }
+
   it('two SYSTEM_ADMINs disabling each other at once leave one active', async () => {
-    const results = await Promise.all([gql(t, DISABLE, { p: ids.sa2.gid }, tok.sa), gql(t, DISABLE, { p: ids.sa.gid }, tok.sa2)]);
-    const codes = results.map(codeOf);
-    expect(codes.filter((c) => c === undefined)).toHaveLength(1);
-    expect(codes.filter((c) => c !== undefined).every((c) => c === 'CONFLICT' || c === 'UNAUTHENTICATED')).toBe(true);
-    const [{ n }] = await t.sql<{ n: number }>(
-      `select count(distinct p.id)::int as n from principal p join "grant" g on g.principal_id = p.id where g.role = 'SYSTEM_ADMIN' and p.status = 'ACTIVE'`,
-    );
-    expect(n).toBe(1);
+    const { a, b, ta, tb } = await twoSystemAdmins();
+    const codes = await atOnce([a.id, b.id], [() => gql(t, DISABLE, { p: b.gid }, ta), () => gql(t, DISABLE, { p: a.gid }, tb)]);
+    expect(codes.sort()).toEqual(['CONFLICT', undefined]);
+    expect(await activeAdmins()).toHaveLength(1);
   });
 
   it("two SYSTEM_ADMINs revoking each other's SYSTEM_ADMIN grant at once leave one", async () => {
-    const activeAdmins = async () =>
-      (await t.sql<{ id: number }>(`select distinct p.id from principal p join "grant" g on g.principal_id = p.id where g.role = 'SYSTEM_ADMIN' and p.status = 'ACTIVE'`)).map((r) => r.id);
-    const [survivor] = await activeAdmins();
-    const survivorToken = tok[survivor === ids.sa.id ? 'sa' : 'sa2'];
-    const third = await userWith(t, { grants: [{ role: 'SYSTEM_ADMIN', unit: '*' }] });
-    const thirdToken = (await login(t, third.username)).accessToken;
+    const { a, b, ta, tb } = await twoSystemAdmins();
     const grantOf = async (id: number) => toGlobalId('Grant', (await t.sql<{ id: number }>(`select id from "grant" where principal_id = $1`, [id]))[0].id);
-    const results = await Promise.all([
-      gql(t, REVOKE, { g: await grantOf(survivor) }, thirdToken),
-      gql(t, REVOKE, { g: await grantOf(third.id) }, survivorToken),
-    ]);
-    const codes = results.map(codeOf);
-    expect(codes.filter((c) => c === undefined)).toHaveLength(1);
-    expect(codes).toContain('CONFLICT');
+    const [ga, gb] = [await grantOf(a.id), await grantOf(b.id)];
+    const codes = await atOnce([a.id, b.id], [() => gql(t, REVOKE, { g: gb }, ta), () => gql(t, REVOKE, { g: ga }, tb)]);
+    expect(codes.sort()).toEqual(['CONFLICT', undefined]);
     expect(await activeAdmins()).toHaveLength(1);
-});
+  });
 });

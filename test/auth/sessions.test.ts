@@ -62,6 +62,33 @@ describe('refresh rotation', () => {
     expect(audits).toHaveLength(1);
   });
 
+  it('a known session id with a wrong secret is only UNAUTHENTICATED: the session lives on and nothing is written', async () => {
+    const u = await userWith(t, { home: 'D1', grants: [{ role: 'SYSTEM_ADMIN', unit: '*' }] });
+    const s = await login(t, u.username);
+    const sid = s.refreshToken.split('.')[0];
+    const state = () => t.sql(`select s.token_hash, s.revoked_at, (select count(*)::int from audit_entry) as audits, (select count(*)::int from refresh_token_used) as used
+      from refresh_session s where s.id = $1`, [sid]);
+    const before = await state();
+    for (const secret of ['A'.repeat(43), 'b'.repeat(43), s.refreshToken.split('.')[1].replace(/^./, (c) => (c === 'x' ? 'y' : 'x'))]) {
+      expect(codeOf(await gql(t, REFRESH, { r: `${sid}.${secret}` }))).toBe('UNAUTHENTICATED');
+    }
+    expect(await state()).toEqual(before);
+    // Beside the refusals: the holder's tokens still work.
+    ok(await gql(t, ME, {}, s.accessToken));
+    ok(await gql(t, REFRESH, { r: s.refreshToken }));
+  });
+
+  it('reuse detection remembers every token the session rotated away from, not just the last one', async () => {
+    const u = await userWith(t, { home: 'D1' });
+    const first = await login(t, u.username);
+    let current = first.refreshToken;
+    for (let i = 0; i < 3; i++) current = ok(await gql(t, REFRESH, { r: current })).refreshSession.refreshToken;
+    expect(codeOf(await gql(t, REFRESH, { r: first.refreshToken }))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await gql(t, REFRESH, { r: current }))).toBe('UNAUTHENTICATED');
+    const [{ revoked }] = await t.sql<{ revoked: boolean }>('select revoked_at is not null as revoked from refresh_session where id = $1', [first.refreshToken.split('.')[0]]);
+    expect(revoked).toBe(true);
+  });
+
   it('refuses garbage refresh tokens', async () => {
     expect(codeOf(await gql(t, REFRESH, { r: 'garbage' }))).toBe('UNAUTHENTICATED');
   });

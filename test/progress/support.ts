@@ -1,6 +1,7 @@
 import type { TestApp } from '../support/app';
 import { gql, ok } from '../support/client';
 import { insertUnits, type UnitSpec } from '../support/factories';
+import { todayInVietnam } from '../../src/common/scalars';
 
 /** provinces × districts × communes × hamlets, codes like A, A1, A1a, A1a-1. Returns ids by code. */
 export async function gridTree(t: TestApp, provinces = ['A', 'B'], districts = 2, communes = 2, hamlets = 3): Promise<Record<string, number>> {
@@ -39,8 +40,9 @@ export async function progressTables(t: TestApp): Promise<string> {
 }
 
 /**
- * The truth, recomputed from progress_report alone with plain SQL: for each unit, metric and day,
- * the sum over the reporting units beneath of their latest report on or before that day.
+ * The truth, recomputed from progress_report and the dated tree alone with plain SQL: for each unit, metric and
+ * day, the sum over the reporting units beneath it ON THAT DAY (unit_membership) of their latest report on or
+ * before that day. Without restructuring this is the current tree.
  */
 export async function recomputed(t: TestApp, days: string[]): Promise<Map<string, { value: number; reported: number }>> {
   const rows = await t.sql<{ unit_id: number; metric: string; day: string; value: string; reported: number }>(
@@ -49,11 +51,38 @@ export async function recomputed(t: TestApp, days: string[]): Promise<Map<string
        from admin_unit a
        cross join metric m
        cross join unnest($1::date[]) as d(day)
-       left join admin_unit r on r.path <@ a.path
-       left join lateral (select p.value from progress_report p where p.unit_id = r.id and p.metric = m.code and p.as_of <= d.day
+       left join unit_membership r on r.valid_from <= d.day and (r.valid_to is null or r.valid_to > d.day)
+                                  and a.id = any(string_to_array(r.path::text, '.')::int[])
+       left join lateral (select p.value from progress_report p where p.unit_id = r.unit_id and p.metric = m.code and p.as_of <= d.day
                            order by p.as_of desc limit 1) l on true
       group by a.id, m.code, d.day`,
     [days],
   );
   return new Map(rows.map((r) => [`${r.unit_id}|${r.metric}|${r.day}`, { value: Number(r.value), reported: r.reported }]));
+}
+
+/** Every (unit, metric, day) where the rollup tables disagree with `recomputed` (and every total against today's truth). */
+export async function rollupMismatches(t: TestApp, days: string[]): Promise<string[]> {
+  const truth = await recomputed(t, days);
+  const out: string[] = [];
+  const sums = await t.sql<{ unit_id: number; metric: string; day: string; value: string; reporters: string }>(
+    `select u.id as unit_id, m.code as metric, to_char(d.day, 'YYYY-MM-DD') as day,
+            coalesce(sum(c.change), 0)::text as value, coalesce(sum(c.reporters), 0)::text as reporters
+       from admin_unit u cross join metric m cross join unnest($1::date[]) as d(day)
+       left join rollup_change c on c.unit_id = u.id and c.metric = m.code and c.date <= d.day
+      group by 1, 2, 3`,
+    [days],
+  );
+  for (const r of sums) {
+    const e = truth.get(`${r.unit_id}|${r.metric}|${r.day}`)!;
+    if (Number(r.value) !== e.value || Number(r.reporters) !== e.reported) out.push(`change ${r.unit_id} ${r.metric} ${r.day}: ${r.value}/${r.reporters} ≠ ${e.value}/${e.reported}`);
+  }
+  const today = todayInVietnam();
+  if (!days.includes(today)) throw new Error('rollupMismatches: include today among the days, to check rollup_total');
+  const totals = await t.sql<{ unit_id: number; metric: string; value: string; reporters: number }>('select unit_id, metric, value::text, reporters from rollup_total');
+  for (const r of totals) {
+    const e = truth.get(`${r.unit_id}|${r.metric}|${today}`)!;
+    if (Number(r.value) !== e.value || r.reporters !== e.reported) out.push(`total ${r.unit_id} ${r.metric}: ${r.value}/${r.reporters} ≠ ${e.value}/${e.reported}`);
+  }
+  return out;
 }

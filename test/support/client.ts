@@ -11,7 +11,8 @@ export interface GqlResult<T = any> {
 export async function gql<T = any>(t: TestApp, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GqlResult<T>> {
   const res = await fetch(t.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    // x-debug-sql: the statement count in extensions.sqlStatements (development and test servers only).
+    headers: { 'content-type': 'application/json', 'x-debug-sql': '1', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as Omit<GqlResult<T>, 'status'>;

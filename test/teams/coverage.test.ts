@@ -67,13 +67,28 @@ describe('unit.teamCoverage', () => {
     });
   });
 
-  it('only hamlets in your jurisdiction count; an invisible campaign answers NOT_FOUND', async () => {
+  it('only hamlets and teams in your jurisdiction count; an invisible campaign answers NOT_FOUND', async () => {
+    // TC-1's five teams belong to the commune: a hamlet VIEWER cannot see them, so they do not count for it either.
     const viewer = (await principalWith(t, [{ role: 'VIEWER', unit: 'TC-1' }])).token;
     const c = ok(await gql(t, COVERAGE, { id: gid('Unit', ids['TC-1']), c: gid('Campaign', campaign) }, viewer)).unit.teamCoverage;
-    expect(c).toMatchObject({ hamletCount: 1, hamletsMeetingMinimum: 1, hamletsBelowMinimum: [] });
+    expect(c).toMatchObject({ hamletCount: 1, hamletsMeetingMinimum: 0, hamletsBelowMinimum: [{ hamlet: { code: 'TC-1' }, teamCount: 0, missing: 5 }] });
+    const listed = ok(await gql(t, `query($c: ID!) { teams(campaignId: $c, first: 100) { totalCount nodes { id } } }`, { c: gid('Campaign', campaign) }, viewer)).teams;
+    expect(listed).toEqual({ totalCount: 0, nodes: [] });
     const other = (await principalWith(t, [{ role: 'OFFICER', unit: 'OP' }])).token;
     const res = await gql(t, COVERAGE, { id: gid('Unit', ids.OC), c: gid('Campaign', campaign) }, other);
     expect(codeOf(res)).toBe('NOT_FOUND');
+  });
+});
+
+describe('counts agree with the lists beside them', () => {
+  it('a hamlet VIEWER counts exactly the teams it can list; the commune OFFICER counts them all', async () => {
+    const viewer = (await principalWith(t, [{ role: 'VIEWER', unit: 'TC-2' }])).token;
+    const Q = `query($id: ID!, $c: ID!) { unit(id: $id) { teams { id } teamCoverage(campaignId: $c) { hamletsBelowMinimum { teamCount } } } }`;
+    const mine = ok(await gql(t, Q, { id: gid('Unit', ids['TC-2']), c: gid('Campaign', campaign) }, viewer)).unit;
+    expect(mine.teams).toHaveLength(2);
+    expect(mine.teamCoverage.hamletsBelowMinimum).toEqual([{ teamCount: 2 }]);
+    const all = ok(await gql(t, Q, { id: gid('Unit', ids['TC-2']), c: gid('Campaign', campaign) }, officer)).unit;
+    expect(all.teamCoverage.hamletsBelowMinimum).toEqual([]);
   });
 });
 
