@@ -95,7 +95,7 @@ export class PrincipalResolver {
       'Let a user you manage sign in again from every address: clears the sign-in locks of its username (each address that failed ' +
       'too often is locked out of it for 15 minutes) and its changeMyPassword lock. Audited (principal.unlock).',
   })
-  unlockPrincipal(@Ctx() ctx: Context, @Arg('input') input: PrincipalIdInput): Promise<UnlockPrincipalPayload> {
+  unlockPrincipal(@Ctx() ctx: Context, @Arg('input', { description: 'Whose locks to clear: see PrincipalIdInput.' }) input: PrincipalIdInput): Promise<UnlockPrincipalPayload> {
     return unlockPrincipal(ctx, input);
   }
 }

@@ -108,11 +108,11 @@ export class ImportUnitsInput {
 
 @ObjectType({ description: 'An existing unit the imported list puts under another parent.' })
 export class ImportUnitMove {
-  @Field()
+  @Field({ description: 'Official code of the unit that moves.' })
   code!: string;
-  @Field()
+  @Field({ description: 'Its official name.' })
   name!: string;
-  @Field(() => UnitLevel)
+  @Field(() => UnitLevel, { description: 'Its level.' })
   level!: UnitLevel;
   @Field(() => String, { nullable: true, description: 'Code of its parent now (null: top level).' })
   fromParentCode!: string | null;
