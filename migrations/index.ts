@@ -11,6 +11,7 @@ import { Migration20261130001000ProgressWriter } from './Migration20261130001000
 import { Migration20261130002000DatedTree } from './Migration20261130002000DatedTree';
 import { Migration20261130003000GrantUnique } from './Migration20261130003000GrantUnique';
 import { Migration20261130004000AuditSubjects } from './Migration20261130004000AuditSubjects';
+import { Migration20261130005000LiveFigures } from './Migration20261130005000LiveFigures';
 
 /** Migrations in order. Append new ones here (npm run db:migration:create does it). Never edit a landed one. */
 export const migrationsList = [
@@ -27,4 +28,5 @@ export const migrationsList = [
   { name: 'Migration20261130002000DatedTree', class: Migration20261130002000DatedTree },
   { name: 'Migration20261130003000GrantUnique', class: Migration20261130003000GrantUnique },
   { name: 'Migration20261130004000AuditSubjects', class: Migration20261130004000AuditSubjects },
+  { name: 'Migration20261130005000LiveFigures', class: Migration20261130005000LiveFigures },
 ];

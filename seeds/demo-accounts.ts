@@ -5,13 +5,18 @@ import { audit } from '../src/audit/audit';
 /** The demo password of every demo account (DEMO ONLY: the embedded mode, never a real deployment). */
 export const DEMO_PASSWORD = 'vneid-demo-2025';
 
-/** One demo account per role, at the units of DOMAIN.md; `unit` null = national. */
-export const DEMO_ACCOUNTS: readonly { username: string; displayName: string; role: string; unit: string | null }[] = [
+/**
+ * One demo account per role, at the units of DOMAIN.md; `unit` null = national. A TEAM_LEADER leads `team`,
+ * a demo team (seeds/demo-teams.ts) at a hamlet of its unit.
+ */
+export const DEMO_ACCOUNTS: readonly { username: string; displayName: string; role: string; unit: string | null; team?: string }[] = [
   { username: 'sysadmin', displayName: 'Quản trị hệ thống', role: 'SYSTEM_ADMIN', unit: null },
   { username: 'admin.quangnam', displayName: 'Quản trị Tỉnh Quảng Nam', role: 'ADMIN', unit: '49' },
   { username: 'viewer.quangnam', displayName: 'Theo dõi Tỉnh Quảng Nam', role: 'VIEWER', unit: '49' },
   { username: 'officer.nuithanh', displayName: 'Cán bộ Huyện Núi Thành', role: 'OFFICER', unit: '517' },
   { username: 'officer.tamtien', displayName: 'Cán bộ Xã Tam Tiến', role: 'OFFICER', unit: '20974' },
+  { username: 'leader.tamtien', displayName: 'Tổ trưởng Tổ Công an – Thôn 1, Tam Tiến', role: 'TEAM_LEADER', unit: '20974', team: 'Tổ Công an – Thôn 1' },
+  { username: 'officer.bacson', displayName: 'Cán bộ Xã Bắc Sơn', role: 'OFFICER', unit: '26269' },
 ];
 
 /**
@@ -38,6 +43,13 @@ export async function seedDemoAccounts(em: EntityManager, baseUrl = 'http://loca
       continue;
     }
     if (!existing.has(a.username)) {
+      const [team] = a.team
+        ? await em.execute<{ id: number }[]>('select t.id from team t join admin_unit h on h.id = t.unit_id where h.parent_id = ? and t.name = ? order by t.id limit 1', [unitId, a.team])
+        : [];
+      if (a.team && !team) {
+        skipped.push(`${a.username} (team ${a.team} missing)`);
+        continue;
+      }
       hash ??= await hashPassword(DEMO_PASSWORD);
       const [{ id }] = await em.execute<{ id: number }[]>(
         `insert into principal (kind, username, display_name, password_hash, status, home_unit_id, created_at, updated_at)
@@ -45,7 +57,7 @@ export async function seedDemoAccounts(em: EntityManager, baseUrl = 'http://loca
         [a.username, a.displayName, hash, unitId],
       );
       if (id) {
-        await em.execute(`insert into "grant" (principal_id, role, unit_id, created_at) values (?, ?, ?, now())`, [id, a.role, unitId]);
+        await em.execute(`insert into "grant" (principal_id, role, unit_id, team_id, created_at) values (?, ?, ?, ?, now())`, [id, a.role, unitId, team?.id ?? null]);
         await audit(em, null, [{ action: 'principal.seed_demo', objectType: 'Principal', objectId: id, unitPath: null, after: { username: a.username, role: a.role, unit: a.unit } }]);
       }
     }

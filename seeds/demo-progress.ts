@@ -9,13 +9,16 @@ import { DEMO_CODES } from './demo-units';
 /**
  * Demo progress: the figures of DOMAIN.md spread over the demo hamlets so that the rollups reproduce them
  * exactly, plus two earlier reports per hamlet (half and four fifths of the final figure, 60 and 30 days
- * before) so that series have a shape. Only figures the articles give are seeded.
+ * before) so that series have a shape. Where the articles give both collected and activated, the gap
+ * (not yet activated) is explained by SYNTHETIC reason figures in every hamlet, so the reasons panel has data.
  */
 interface DemoFigure {
   unitCode: string;
   asOf: string;
   /** Totals by metric, in pipeline order when several (collected ≥ approved ≥ activated). */
   totals: Partial<Record<'eid.collected' | 'eid.approved' | 'eid.activated', number>>;
+  /** Or shares of the unit's eligible citizens (the articles give some figures as percentages). */
+  shares?: Partial<Record<'eid.collected' | 'eid.approved' | 'eid.activated', number>>;
 }
 
 export const DEMO_PROGRESS: readonly DemoFigure[] = [
@@ -27,6 +30,14 @@ export const DEMO_PROGRESS: readonly DemoFigure[] = [
   { unitCode: DEMO_CODES.binhDuong, asOf: '2023-03-21', totals: { 'eid.approved': 556_290, 'eid.activated': 172_986 } },
   // Cao Bằng: 278,698 collected, 245,710 activated (reported with the 25/8/2023 milestone).
   { unitCode: DEMO_CODES.caoBang, asOf: '2023-08-25', totals: { 'eid.collected': 278_698, 'eid.activated': 245_710 } },
+  // P. Xuân An (Long Khánh, Đồng Nai): 86% of residents installed and activated (July 2023).
+  { unitCode: DEMO_CODES.xuanAn, asOf: '2023-07-31', totals: {}, shares: { 'eid.collected': 0.93, 'eid.activated': 0.86 } },
+];
+
+/** SYNTHETIC split of the not-yet-activated (collected − activated) among the reasons, in shares of 100. */
+export const DEMO_REASON_SHARES: readonly [metric: string, share: number][] = [
+  ['reason.no_smartphone', 30], ['reason.working_away', 25], ['reason.sim_not_own_name', 12], ['reason.needs_home_visit', 10],
+  ['reason.moved_away', 8], ['reason.no_network', 6], ['reason.approval_pending', 5], ['reason.recollect_software_error', 2], ['reason.other', 2],
 ];
 
 const PIPELINE = ['eid.collected', 'eid.approved', 'eid.activated'] as const;
@@ -63,12 +74,15 @@ export async function seedDemoProgress(em: EntityManager): Promise<{ changed: nu
     const under = hamlets.filter((h) => h.unitCode === figure.unitCode);
     if (under.length === 0) throw new Error(`seedDemoProgress: no hamlets under ${figure.unitCode}; run seedDemoUnits first.`);
     const weights = under.map((h) => h.weight);
+    const eligible = weights.reduce((a, b) => a + b, 0);
+    const totals = { ...figure.totals };
+    for (const [code, share] of Object.entries(figure.shares ?? {})) totals[code as keyof typeof totals] = Math.round(eligible * share);
     // Nested split (activated, then approved − activated, then collected − approved) keeps the pipeline per hamlet.
     const perHamlet = new Map<string, number[]>();
     let running = under.map(() => 0);
     let previous = 0;
     for (const code of [...PIPELINE].reverse()) {
-      const total = figure.totals[code];
+      const total = totals[code];
       if (total === undefined) continue;
       const part = largestRemainder(total - previous, weights);
       running = running.map((v, i) => v + part[i]);
@@ -81,6 +95,17 @@ export async function seedDemoProgress(em: EntityManager): Promise<{ changed: nu
         for (const [asOf, value] of days) {
           rows.push({ line: rows.length + 1, unitCode: unit.code, metric: code, asOf, value, note: 'Demo data (DOMAIN.md)' });
         }
+      });
+    }
+    const collected = perHamlet.get('eid.collected');
+    const activated = perHamlet.get('eid.activated');
+    if (collected && activated) {
+      under.forEach((unit, i) => {
+        const gap = collected[i] - activated[i];
+        const split = largestRemainder(gap, DEMO_REASON_SHARES.map(([, s]) => s));
+        DEMO_REASON_SHARES.forEach(([code], k) => {
+          if (split[k] > 0) rows.push({ line: rows.length + 1, unitCode: unit.code, metric: code, asOf: figure.asOf, value: split[k], note: 'Demo data (synthetic reasons)' });
+        });
       });
     }
   }

@@ -79,6 +79,10 @@ export interface Config {
   readonly auditIpRetentionDays: number;
   /** Shared answers of dashboard queries (src/cache): memory bound in bytes (0 turns the cache off) and maximum age. */
   readonly responseCache: { readonly maxBytes: number; readonly ttlSeconds: number };
+  /** Serve the GraphQL IDE to browsers at /graphql (and redirect / there). */
+  readonly graphqlIde: boolean;
+  /** Live updates (/graphql/stream): streams per principal on one instance, units per subscription, coalescing window, session re-check. */
+  readonly live: { readonly maxStreamsPerPrincipal: number; readonly maxUnits: number; readonly coalesceMs: number; readonly recheckMs: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -208,6 +212,13 @@ export function loadConfig(env: Env = process.env): Config {
     responseCache: {
       maxBytes: int('RESPONSE_CACHE_MB', 64, 0, 16_384) * 1024 * 1024,
       ttlSeconds: int('RESPONSE_CACHE_TTL_SECONDS', 60, 1, 86_400),
+    },
+    graphqlIde: bool('GRAPHQL_IDE', nodeEnv !== 'production'),
+    live: {
+      maxStreamsPerPrincipal: int('LIVE_MAX_STREAMS_PER_PRINCIPAL', 20, 1, 10_000),
+      maxUnits: int('LIVE_MAX_UNITS', 100, 1, 10_000),
+      coalesceMs: int('LIVE_COALESCE_MS', 1000, 50, 60_000),
+      recheckMs: int('LIVE_RECHECK_SECONDS', 15, 1, 3600) * 1000,
     },
   };
   if (problems.length) throw new Error(`Invalid environment variables: ${problems.join(', ')}`);

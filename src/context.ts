@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from './config';
@@ -6,6 +7,7 @@ import type { CurrentPrincipal } from './auth/authenticate';
 import type { KeySet } from './auth/keys';
 import type { RateLimiter } from './common/rate-limit';
 import { RateLimitedError } from './common/errors';
+import { recordRateDecision } from './common/rate-limit-headers';
 import { authenticate } from './auth/authenticate';
 import { defineAbility } from './auth/ability';
 import { classifyContextFailure, tagWithRequestId } from './common/format-error';
@@ -51,6 +53,8 @@ export interface RequestFacts {
   readonly id: string;
   readonly ip: string;
   readonly authorization?: string;
+  /** The raw request, when the HTTP layer copies the rate-limit decision onto the response (RateLimit-* headers). */
+  readonly raw?: IncomingMessage;
 }
 
 /**
@@ -59,13 +63,14 @@ export interface RequestFacts {
  */
 export function createContextFactory(deps: ContextDeps): (request: RequestFacts) => Promise<Context> {
   const { orm, keys, config, log, rateLimiter } = deps;
-  return async ({ id: requestId, ip, authorization }) => {
+  return async ({ id: requestId, ip, authorization, raw }) => {
     try {
       const em = orm.em.fork() as Context['em'];
       const principal = await authenticate(em, keys, config, authorization);
       const [key, limit] = principal ? [`p:${principal.id}`, config.rateLimits.perPrincipal] : [`ip:${ip}`, config.rateLimits.perAddress];
       if (limit > 0) {
         const decision = rateLimiter.hit(key, limit);
+        if (raw) recordRateDecision(raw, decision, config.rateLimits.windowSeconds);
         if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
       }
       return {

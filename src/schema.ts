@@ -11,6 +11,7 @@ import { SessionResolver } from './auth/session.resolver';
 import { PrincipalResolver } from './principals/principal.resolver';
 import { GrantFieldsResolver, PrincipalFieldsResolver } from './principals/principal.fields.resolver';
 import { AuditResolver } from './audit/audit.resolver';
+import { PrincipalAdminResolver } from './principals/principal-admin.resolver';
 import './units/unit.node';
 import './principals/principal.node';
 import './audit/audit.node';
@@ -32,20 +33,30 @@ import { UnitTeamFieldsResolver } from './teams/unit-team.fields.resolver';
 import './teams/team.node';
 import { RestructureResolver } from './units/restructure.resolver';
 import { UnitLineageFieldsResolver } from './units/lineage.fields.resolver';
+import { LiveResolver } from './live/live.resolver';
 
 /** Every resolver class of the API; a feature adds its resolvers here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: NonEmptyArray<Function> = [
   NodeResolver, UnitResolver, UnitFieldsResolver, MetricResolver,
-  SessionResolver, PrincipalResolver, PrincipalFieldsResolver, GrantFieldsResolver, AuditResolver,
+  SessionResolver, PrincipalResolver, PrincipalAdminResolver, PrincipalFieldsResolver, GrantFieldsResolver, AuditResolver,
   CampaignResolver, CampaignFieldsResolver, QuotaResolver, UnitQuotaFieldsResolver,
   ProgressResolver, UnitProgressFieldsResolver, UnitCampaignProgressFieldsResolver, CampaignRankingFieldsResolver,
   TeamResolver, TeamFieldsResolver, TeamAssignmentFieldsResolver, UnitTeamFieldsResolver,
   RestructureResolver, UnitLineageFieldsResolver,
+  LiveResolver,
 ];
 
+/** Subscriptions bring their own event streams (src/live); type-graphql insists on a PubSub all the same. */
+const NO_PUBSUB = {
+  publish: () => undefined,
+  subscribe: () => {
+    throw new Error('topic-based subscriptions are not used');
+  },
+};
+
 export async function createSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers,
     authChecker,
     validate: false,
@@ -53,7 +64,13 @@ export async function createSchema(): Promise<GraphQLSchema> {
       { type: Date, scalar: DateTimeScalar },
     ],
     emitSchemaFile: false,
+    pubSub: NO_PUBSUB,
   });
+  // type-graphql has no option for the root types' descriptions; graphql-js reads them from the type objects.
+  schema.getQueryType()!.description = 'Reads. Everything is limited to your jurisdiction: objects outside it answer null with a NOT_FOUND error, lists leave them out.';
+  schema.getMutationType()!.description = 'Changes. Each takes one `input` and returns a payload with what changed; a refused change writes nothing.';
+  schema.getSubscriptionType()!.description = 'Live updates, as Server-Sent Events at /graphql/stream (GraphQL over SSE, distinct connections): authenticate with the Authorization header.';
+  return schema;
 }
 
 export function printSortedSchema(schema: GraphQLSchema): string {

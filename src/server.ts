@@ -14,6 +14,7 @@ import { registerSecurity } from './http/security';
 import { registerRoutes, type Readiness } from './http/routes';
 import { registerGraphqlRoute } from './http/graphql-route';
 import { Drain } from './http/drain';
+import { registerFrontend } from './http/frontend';
 import { DataVersion } from './cache/data-version.repo';
 
 /**
@@ -90,6 +91,7 @@ export async function startHttpServer(deps: HttpServerDeps, readiness: Readiness
   try {
     await registerSecurity(app, config);
     drain.install(app);
+    await registerFrontend(app, { config, orm, keys, schema, log, metrics, contextFor });
     registerGraphqlRoute(app, { apollo, config, log, contextFor });
     registerRoutes(app, { config, orm, keys, metrics, readiness });
     for (const extend of deps.extensions ?? []) await extend(app, { contextFor });

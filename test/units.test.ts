@@ -24,6 +24,18 @@ async function idOf(code: string, token = national.token): Promise<string> {
   return ok(await gql(t, `query($c: String!) { unitByCode(code: $c) { id } }`, { c: code }, token)).unitByCode.id;
 }
 
+describe('root lookups are nullable', () => {
+  it('a missing or invisible object is null with a NOT_FOUND error at its path; the other root fields still answer', async () => {
+    const p2 = await idOf('P2');
+    const q = `query($p2: ID!) { mine: unitByCode(code: "D1") { code } other: unit(id: $p2) { code } nothing: unitByCode(code: "nope") { code }
+      metric(code: "no.such") { code } node(id: "bm9wZQ") { id } units(first: 1) { totalCount } }`;
+    const r = await gql(t, q, { p2 }, d1Viewer.token);
+    expect(r.status).toBe(200);
+    expect(r.data).toEqual({ mine: { code: 'D1' }, other: null, nothing: null, metric: null, node: null, units: { totalCount: 5 } });
+    expect(r.errors!.map((e) => [e.path![0], e.extensions.code]).sort()).toEqual([['metric', 'NOT_FOUND'], ['node', 'NOT_FOUND'], ['nothing', 'NOT_FOUND'], ['other', 'NOT_FOUND']]);
+  });
+});
+
 describe('reading the tree', () => {
   it('answers a unit by code with its ancestors root first', async () => {
     const id = await idOf('H1');

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Scope } from '../common/scoped';
-import type { Page } from '../common/pagination';
+import type { KeysetPage } from '../common/pagination';
 import { principalColumns } from '../principals/principal.repo';
 
 export interface AuditRow {
@@ -73,9 +73,13 @@ function filterSql(f: AuditFilter, scope: AuditScope): { where: string; bindings
   return { where: parts.join(' and '), bindings };
 }
 
-export async function listAudit(em: EntityManager, f: AuditFilter, page: Page, scope: AuditScope): Promise<AuditRow[]> {
+/** Newest first; the page starts strictly after (below) the id in the cursor, through the primary key. */
+export async function listAudit(em: EntityManager, f: AuditFilter, page: KeysetPage<string>, scope: AuditScope): Promise<AuditRow[]> {
   const { where, bindings } = filterSql(f, scope);
-  return em.execute(`select ${COLUMNS} from audit_entry a ${SUBJECT} where ${where} order by a.id desc limit ? offset ?`, [...bindings, page.limit + 1, page.offset]);
+  const seek = page.after === null ? '' : ' and a.id < ?::bigint';
+  return em.execute(`select ${COLUMNS} from audit_entry a ${SUBJECT} where ${where}${seek} order by a.id desc limit ?`, [
+    ...bindings, ...(page.after === null ? [] : [page.after]), page.limit + 1,
+  ]);
 }
 
 export async function countAudit(em: EntityManager, f: AuditFilter, scope: AuditScope): Promise<number> {

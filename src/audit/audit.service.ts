@@ -2,7 +2,7 @@ import type { Context } from '../context';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { localIdOf } from '../common/global-id';
 import { scope } from '../common/scoped';
-import { toConnection, toPage } from '../common/pagination';
+import { toKeysetConnection, toKeysetPage } from '../common/pagination';
 import { findUnitRow } from '../units/unit.service';
 import { principalColumns } from '../principals/principal.repo';
 import * as repo from './audit.repo';
@@ -21,7 +21,7 @@ const readScope = (ctx: Context): repo.AuditScope => ({
 const node = (ctx: Context) => (row: repo.AuditRow) => AuditEntryNode.from(forReader(ctx, row));
 
 export async function auditLog(ctx: Context, args: AuditLogArgs) {
-  const page = toPage(args);
+  const page = toKeysetPage(args, 'audit', ([id]) => (/^\d{1,18}$/.test(id ?? '') ? id : null));
   let unitPath: string | null = null;
   if (args.unitId) {
     const id = localIdOf('Unit', args.unitId);
@@ -37,7 +37,7 @@ export async function auditLog(ctx: Context, args: AuditLogArgs) {
   const filter: repo.AuditFilter = { unitPath, action: args.action?.trim() || null, principalId, from: args.from, to: args.to };
   const s = readScope(ctx);
   const rows = await repo.listAudit(ctx.em, filter, page, s);
-  return toConnection(rows.map(node(ctx)), page, () => repo.countAudit(ctx.em, filter, s));
+  return toKeysetConnection(rows.map(node(ctx)), page, 'audit', (e) => [e.dbId], () => repo.countAudit(ctx.em, filter, s));
 }
 
 export async function findAuditEntry(ctx: Context, id: number): Promise<AuditEntryNode | null> {

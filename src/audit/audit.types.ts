@@ -4,10 +4,13 @@ import { Node } from '../common/node';
 import { toGlobalId } from '../common/global-id';
 import { ConnectionType, PageArgs } from '../common/pagination';
 import type { AuditRow } from './audit.repo';
+import { globaliseAuditJson } from './audit-json';
 
 @ObjectType('AuditEntry', { implements: Node, description: 'One change (or sign-in event), recorded in the same transaction as the change.' })
 export class AuditEntryNode extends Node {
   readonly __typename = 'AuditEntry';
+  /** Database id (bigint as text): the keyset cursor's sort key. */
+  dbId!: string;
   unitId!: number | null;
 
   @Field({ description: 'When it happened.' })
@@ -20,9 +23,9 @@ export class AuditEntryNode extends Node {
   objectType!: string;
   @Field(() => ID, { nullable: true, description: 'Global id of the object changed, when there is one.' })
   objectId!: string | null;
-  @Field(() => JSONResolver, { nullable: true, description: 'The object before the change (credentials never appear).' })
+  @Field(() => JSONResolver, { nullable: true, description: 'The object before the change (credentials never appear; ids are global ids, unit paths lists of unit ids).' })
   before!: unknown;
-  @Field(() => JSONResolver, { nullable: true, description: 'The object after the change (credentials never appear).' })
+  @Field(() => JSONResolver, { nullable: true, description: 'The object after the change (credentials never appear; ids are global ids, unit paths lists of unit ids).' })
   after!: unknown;
   @Field(() => String, { nullable: true, description: 'Request id, to match server logs.' })
   requestId!: string | null;
@@ -31,14 +34,15 @@ export class AuditEntryNode extends Node {
     const path = row.unitPath;
     return Object.assign(new AuditEntryNode(), {
       id: toGlobalId('AuditEntry', row.id),
+      dbId: row.id,
       unitId: path ? Number(path.split('.').pop()) : null,
       at: new Date(row.at),
       principalId: row.principalId == null ? null : toGlobalId('Principal', row.principalId),
       action: row.action,
       objectType: row.objectType,
       objectId: row.objectId == null ? null : toGlobalId(row.objectType, row.objectId),
-      before: row.before,
-      after: row.after,
+      before: globaliseAuditJson(row.before, row.objectType),
+      after: globaliseAuditJson(row.after, row.objectType),
       requestId: row.requestId,
     });
   }

@@ -74,12 +74,17 @@ export async function authenticate(
 ): Promise<CurrentPrincipal | null> {
   if (!authorization) return null;
   const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-  if (!m) throw new UnauthenticatedError('The Authorization header must be "Bearer <token or API key>".');
+  if (!m) throw new UnauthenticatedError('The Authorization header must be "Bearer <token or API key>".', 'MALFORMED_HEADER');
   const credential = m[1];
   if (credential.startsWith(API_KEY_PREFIX)) return authenticateApiKey(em, credential);
 
-  const claims = await verifyAccessTokenOnce(keys, config, credential);
-  if (!claims) throw new UnauthenticatedError('The access token is invalid or expired.');
+  let expired = false;
+  const claims = await verifyAccessTokenOnce(keys, config, credential, () => (expired = true));
+  if (!claims) {
+    throw expired
+      ? new UnauthenticatedError('The access token has expired: get a new one with refreshSession.', 'EXPIRED')
+      : new UnauthenticatedError('The access token is invalid.', 'INVALID');
+  }
   const rows: Row[] = await em.execute(
     `select ${PRINCIPAL_COLUMNS}, ${DATA_VERSION}
        from principal p
@@ -88,13 +93,13 @@ export async function authenticate(
       where p.id = ? and p.status = 'ACTIVE'`,
     [claims.sessionId, claims.principalId],
   );
-  if (rows.length === 0) throw new UnauthenticatedError('The session has ended or the account is disabled.');
+  if (rows.length === 0) throw new UnauthenticatedError('The session has ended or the account is disabled: sign in again.', 'SESSION_ENDED');
   return { ...toPrincipal(rows), sessionId: claims.sessionId };
 }
 
 async function authenticateApiKey(em: EntityManager, credential: string): Promise<CurrentPrincipal> {
   const parts = /^p06_([A-Za-z0-9]{8,32})_([A-Za-z0-9_-]{20,100})$/.exec(credential);
-  if (!parts) throw new UnauthenticatedError('The API key is invalid, revoked or expired.');
+  if (!parts) throw new UnauthenticatedError('The API key is invalid, revoked or expired.', 'API_KEY_INVALID');
   const rows: Row[] = await em.execute(
     `select ${PRINCIPAL_COLUMNS}, ${DATA_VERSION}, k.id as api_key_id, k.last_used_at
        from api_key k
@@ -104,7 +109,7 @@ async function authenticateApiKey(em: EntityManager, credential: string): Promis
         and (k.expires_at is null or k.expires_at > now()) and p.status = 'ACTIVE'`,
     [parts[1], sha256(parts[2])],
   );
-  if (rows.length === 0) throw new UnauthenticatedError('The API key is invalid, revoked or expired.');
+  if (rows.length === 0) throw new UnauthenticatedError('The API key is invalid, revoked or expired.', 'API_KEY_INVALID');
   const apiKeyId = rows[0].api_key_id!;
   const lastUsed = rows[0].last_used_at;
   if (!lastUsed || Date.now() - new Date(lastUsed).getTime() > 60_000) {

@@ -13,12 +13,12 @@ export class SessionResolver {
       'for 15 minutes: RATE_LIMITED with retryAfterSeconds. Other addresses can still sign in to the account; an administrator can ' +
       'clear its locks with unlockPrincipal.',
   })
-  login(@Ctx() ctx: Context, @Arg('input') input: LoginInput): Promise<SessionPayload> {
+  login(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see LoginInput.' }) input: LoginInput): Promise<SessionPayload> {
     return sessions.login(ctx, input);
   }
 
   @Mutation(() => SessionPayload, { description: 'Trade a refresh token for new tokens (the old refresh token stops working; reusing it ends the session).' })
-  refreshSession(@Ctx() ctx: Context, @Arg('input') input: RefreshSessionInput): Promise<SessionPayload> {
+  refreshSession(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see RefreshSessionInput.' }) input: RefreshSessionInput): Promise<SessionPayload> {
     return sessions.refreshSession(ctx, input);
   }
 
@@ -38,7 +38,7 @@ export class SessionResolver {
   @Mutation(() => ChangeMyPasswordPayload, {
     description: 'Change your password; your other sessions are signed out. After 5 wrong current passwords in 15 minutes: RATE_LIMITED for 15 minutes.',
   })
-  changeMyPassword(@Ctx() ctx: Context, @Arg('input') input: ChangeMyPasswordInput): Promise<ChangeMyPasswordPayload> {
+  changeMyPassword(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see ChangeMyPasswordInput.' }) input: ChangeMyPasswordInput): Promise<ChangeMyPasswordPayload> {
     return sessions.changeMyPassword(ctx, input);
   }
 }

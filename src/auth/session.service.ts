@@ -57,7 +57,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<SessionPay
       await throttle.recordFailure(em, keys);
       if (row) await audit(em, ctx, [{ action: 'auth.login_failed', objectType: 'Principal', objectId: row.id, unitPath: row.homePath, after: { ip: ctx.ip } }]);
     });
-    throw new UnauthenticatedError(BAD_CREDENTIALS);
+    throw new UnauthenticatedError(BAD_CREDENTIALS, 'BAD_CREDENTIALS');
   }
   return writeTransaction(ctx, async (em) => {
     await throttle.clearFailures(em, pair);
@@ -78,7 +78,7 @@ const sameHash = (a: string, b: string): boolean => a.length === b.length && tim
  */
 export async function refreshSession(ctx: Context, input: RefreshSessionInput): Promise<SessionPayload> {
   const m = REFRESH_RE.exec(input.refreshToken.trim());
-  if (!m) throw new UnauthenticatedError(BAD_REFRESH);
+  if (!m) throw new UnauthenticatedError(BAD_REFRESH, 'BAD_REFRESH_TOKEN');
   const token = m[0];
   const outcome = await writeTransaction(ctx, async (em) => {
     const s = await sessions.lockSession(em, m[1]);
@@ -97,7 +97,7 @@ export async function refreshSession(ctx: Context, input: RefreshSessionInput): 
     await audit(em, actingAs(ctx, s.principalId), [{ action: 'auth.refresh', objectType: 'Principal', objectId: s.principalId, unitPath: s.homePath }]);
     return payload;
   });
-  if (!outcome) throw new UnauthenticatedError(BAD_REFRESH);
+  if (!outcome) throw new UnauthenticatedError(BAD_REFRESH, 'BAD_REFRESH_TOKEN');
   return outcome;
 }
 

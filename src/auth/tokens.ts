@@ -20,8 +20,12 @@ export async function signAccessToken(keys: KeySet, config: Config, claims: Acce
     .sign(keys.signingKey);
 }
 
-/** Verifies signature (by kid), algorithm, issuer, audience and expiry; null for anything wrong. */
-export async function verifyAccessToken(keys: KeySet, config: Config, token: string): Promise<AccessClaims | null> {
+/**
+ * Verifies signature (by kid), algorithm, issuer, audience and expiry; null for anything wrong.
+ * `onExpired` is told when the only fault was the expiry (jose checks the signature before the claims,
+ * so a forged token never reaches it).
+ */
+export async function verifyAccessToken(keys: KeySet, config: Config, token: string, onExpired?: () => void): Promise<AccessClaims | null> {
   try {
     const { kid, alg } = decodeProtectedHeader(token);
     if (alg !== ALG || !kid) return null;
@@ -36,7 +40,8 @@ export async function verifyAccessToken(keys: KeySet, config: Config, token: str
     const principalId = Number(payload.sub);
     if (!Number.isInteger(principalId) || typeof payload.sid !== 'string') return null;
     return { principalId, sessionId: payload.sid, expiresAt: payload.exp };
-  } catch {
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_JWT_EXPIRED') onExpired?.();
     return null;
   }
 }

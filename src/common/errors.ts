@@ -29,10 +29,32 @@ export abstract class AppError extends GraphQLError {
   }
 }
 
+/**
+ * Why a request is not authenticated, for programs (extensions.reason): MISSING → sign in; EXPIRED →
+ * refresh the session; the others → sign in again (or fix the key/header).
+ */
+export type UnauthenticatedReason =
+  | 'MISSING' | 'MALFORMED_HEADER' | 'INVALID' | 'EXPIRED' | 'SESSION_ENDED' | 'API_KEY_INVALID'
+  | 'BAD_CREDENTIALS' | 'BAD_REFRESH_TOKEN';
+
+/** RFC 6750 §3: the challenge a 401 carries; `error` only when a credential was sent and refused. */
+export function bearerChallenge(reason: UnauthenticatedReason, message: string): string {
+  const realm = 'Bearer realm="vneid-campaign-api"';
+  if (reason === 'MISSING' || reason === 'BAD_CREDENTIALS' || reason === 'BAD_REFRESH_TOKEN') return realm;
+  const error = reason === 'MALFORMED_HEADER' ? 'invalid_request' : 'invalid_token';
+  return `${realm}, error="${error}", error_description="${message.replace(/["\\]/g, '')}"`;
+}
+
 export class UnauthenticatedError extends AppError {
   readonly code = 'UNAUTHENTICATED';
-  constructor(message = 'Sign in first: send a valid access token or API key.') {
-    super(message, { code: 'UNAUTHENTICATED', http: { status: 401 } });
+  readonly reason: UnauthenticatedReason;
+  constructor(message = 'Sign in first: send a valid access token or API key.', reason: UnauthenticatedReason = 'MISSING') {
+    super(message, {
+      code: 'UNAUTHENTICATED',
+      reason,
+      http: { status: 401, headers: new Map([['www-authenticate', bearerChallenge(reason, message)]]) },
+    });
+    this.reason = reason;
   }
 }
 

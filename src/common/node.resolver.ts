@@ -5,8 +5,8 @@ import { Node, fetchNode } from './node';
 
 @Resolver()
 export class NodeResolver {
-  @Query(() => Node, { description: 'Any object by its global id. Objects outside your jurisdiction answer NOT_FOUND.' })
-  async node(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<Node> {
+  @Query(() => Node, { nullable: true, description: 'Any object by its global id. Objects outside your jurisdiction (or none) answer null with a NOT_FOUND error.' })
+  async node(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global id of any object.' }) id: string): Promise<Node> {
     const found = await fetchNode(ctx, id);
     if (!found) throw new NotFoundError('Node', id);
     return found as Node;

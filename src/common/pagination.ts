@@ -63,15 +63,19 @@ export interface ConnectionShape<T> {
 
 /** Builds a connection from rows fetched with `limit + 1` (the extra row only tells whether a next page exists). */
 export function toConnection<T>(rows: T[], page: Page, count: () => Promise<number>): ConnectionShape<T> {
-  const items = rows.slice(0, page.limit);
-  const edges = items.map((node, i) => ({ cursor: encodeCursor(page.offset + i), node }));
+  return connection(rows, page.limit, page.offset > 0, (_, i) => encodeCursor(page.offset + i), count);
+}
+
+function connection<T>(rows: T[], limit: number, hasPreviousPage: boolean, cursorOf: (row: T, i: number) => string, count: () => Promise<number>): ConnectionShape<T> {
+  const items = rows.slice(0, limit);
+  const edges = items.map((node, i) => ({ cursor: cursorOf(node, i), node }));
   let counted: Promise<number> | undefined;
   return {
     edges,
     nodes: items,
     pageInfo: {
-      hasNextPage: rows.length > page.limit,
-      hasPreviousPage: page.offset > 0,
+      hasNextPage: rows.length > limit,
+      hasPreviousPage,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
@@ -103,4 +107,37 @@ export function ConnectionType<T extends object>(node: ClassType<T>, name: strin
     totalCount!: Promise<number>;
   }
   return Connection;
+}
+
+/*
+ * Keyset cursors, for connections that grow while clients page through them (new rows arrive at the
+ * head): the cursor carries the sort key of the last row seen, so the next page starts right after it,
+ * whatever was inserted meanwhile, and the database seeks to it through the index instead of skipping
+ * `offset` rows.
+ */
+
+export interface KeysetPage<K> {
+  limit: number;
+  /** Sort key of the last row already seen; null for the first page. */
+  after: K | null;
+}
+
+/**
+ * Validates first/after for a keyset connection named `kind`; `parseKey` checks the decoded key's shape
+ * (a cursor of another connection, or an offset cursor, is BAD_USER_INPUT).
+ */
+export function toKeysetPage<K>(args: PageArgs, kind: string, parseKey: (parts: string[]) => K | null, pathPrefix: string[] = []): KeysetPage<K> {
+  const { limit } = toPage({ first: args.first }, pathPrefix);
+  if (args.after == null) return { limit, after: null };
+  const decoded = Buffer.from(args.after, 'base64url').toString('utf8').split('|');
+  const key = decoded[0] === `k:${kind}` ? parseKey(decoded.slice(1)) : null;
+  if (key === null) throw BadUserInputError.field([...pathPrefix, 'after'], 'after is not a valid cursor.');
+  return { limit, after: key };
+}
+
+export const keysetCursor = (kind: string, key: (string | number)[]): string => Buffer.from([`k:${kind}`, ...key].join('|')).toString('base64url');
+
+/** A connection from rows fetched with `limit + 1`; each edge's cursor carries its row's sort key. */
+export function toKeysetConnection<T>(rows: T[], page: KeysetPage<unknown>, kind: string, keyOf: (row: T) => (string | number)[], count: () => Promise<number>): ConnectionShape<T> {
+  return connection(rows, page.limit, page.after !== null, (row) => keysetCursor(kind, keyOf(row)), count);
 }

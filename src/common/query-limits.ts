@@ -160,12 +160,12 @@ export function nestingRefusal(query: unknown, max: number): { errors: GraphQLFo
   };
 }
 
-/** Live updates do not exist yet: a subscription is refused as such, before execution. */
+/** /graphql serves queries and mutations; a subscription is refused as such, before execution, with where to send it. */
 export function noSubscriptions(context: ValidationContext): ASTVisitor {
   return {
     OperationDefinition(node) {
       if (node.operation === 'subscription') {
-        context.reportError(new GraphQLError('Subscriptions are not supported over this transport: poll with a query instead.', { nodes: node, extensions: { unsupported: 'subscription' } }));
+        context.reportError(new GraphQLError('Subscriptions are not supported over this transport: send them as Server-Sent Events to /graphql/stream (GraphQL over SSE).', { nodes: node, extensions: { unsupported: 'subscription' } }));
       }
     },
   };

@@ -4,6 +4,9 @@ import type { Logger } from 'pino';
 export interface RateDecision {
   allowed: boolean;
   retryAfterSeconds: number;
+  /** The limit of the window, and what is left of it after this request (for the RateLimit-* headers). */
+  limit: number;
+  remaining: number;
 }
 
 /**
@@ -42,7 +45,7 @@ export class RateLimiter {
     this.pending.set(k, local);
     const total = (this.global.get(k) ?? 0) + (this.inFlight.get(k) ?? 0) + local;
     const retryAfterSeconds = Math.max(1, Math.ceil((w + 1) * this.windowSeconds - now / 1000));
-    return { allowed: total <= limit, retryAfterSeconds };
+    return { allowed: total <= limit, retryAfterSeconds, limit, remaining: Math.max(0, limit - total) };
   }
 
   /** Adds local counts to the shared table and refreshes the global totals. */

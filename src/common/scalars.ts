@@ -21,6 +21,7 @@ function parseDate(value: unknown): string {
 export const DateScalar = new GraphQLScalarType({
   name: 'Date',
   description: 'A calendar day, YYYY-MM-DD, in Vietnam time (Asia/Ho_Chi_Minh).',
+  specifiedByURL: 'https://scalars.graphql.org/andimarek/local-date',
   serialize: (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : parseDate(v)),
   parseValue: parseDate,
   parseLiteral: (ast) => {
@@ -39,6 +40,7 @@ function inStoredRange(value: Date): Date {
 /** An instant, ISO-8601 in UTC (graphql-scalars' DateTime), limited to years 1–9999 on input. */
 export const DateTimeScalar = new GraphQLScalarType({
   ...DateTimeResolver.toConfig(),
+  specifiedByURL: 'https://scalars.graphql.org/andimarek/date-time',
   description: `${DateTimeResolver.description ?? ''} Accepted from year 0001 to 9999.`.trim(),
   parseValue: (v) => inStoredRange(DateTimeResolver.parseValue(v) as Date),
   parseLiteral: (ast, variables) => inStoredRange(DateTimeResolver.parseLiteral(ast, variables) as Date),

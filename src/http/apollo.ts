@@ -1,5 +1,6 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { legacyJsonStatusPlugin } from '../common/json-status.plugin';
 import type { Logger } from 'pino';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config';
@@ -32,7 +33,10 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
     plugins: [
       // No cache hints are used; without this plugin Apollo walks every resolved field to compute them.
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's landing page loads Sandbox from a CDN; browsers get our own IDE (src/ide) or nothing.
+      ApolloServerPluginLandingPageDisabled(),
       operationGatePlugin(),
+      legacyJsonStatusPlugin(),
       costLimitPlugin(schema, config.limits.maxCost),
       unavailableStatusPlugin(config.db.retryAfterSeconds),
       responseCachePlugin(responseCache, dataVersion),

@@ -7,6 +7,8 @@ import type { Context, RequestFacts } from '../context';
 import { countStatements } from '../db/request-scope';
 import { nestingRefusal } from '../common/query-limits';
 import { graphqlError } from './replies';
+import { rateLimitHeaders } from '../common/rate-limit-headers';
+import { conditionalGet } from '../common/conditional-get';
 
 class NulInBodyError extends Error {
   readonly statusCode = 400;
@@ -43,7 +45,7 @@ export function registerGraphqlRoute(app: FastifyInstance, deps: { apollo: Apoll
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not found' }));
 
   const apolloHandler = fastifyApolloHandler(apollo, {
-    context: (request: FastifyRequest) => contextFor({ id: request.id, ip: request.ip, authorization: request.headers.authorization }),
+    context: (request: FastifyRequest) => contextFor({ id: request.id, ip: request.ip, authorization: request.headers.authorization, raw: request.raw }),
   });
   // Statement counting (extensions.sqlStatements) follows the request with AsyncLocalStorage, which
   // costs every promise: development and tests only.
@@ -58,6 +60,20 @@ export function registerGraphqlRoute(app: FastifyInstance, deps: { apollo: Apoll
       const tooDeep = nestingRefusal(query, config.limits.maxNesting);
       if (!tooDeep) return done();
       void reply.code(400).type('application/json; charset=utf-8').send(JSON.stringify(tooDeep));
+    },
+    // RateLimit-* headers (the budget the context factory recorded) on every answer; ETag/Cache-Control on
+    // successful GET queries, and 304 without a body when the client's If-None-Match still holds.
+    onSend: (request, reply, payload, done) => {
+      for (const [k, v] of rateLimitHeaders(request.raw)) void reply.header(k, v);
+      if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return done(null, payload);
+      const revalidated = conditionalGet(request.headers as { 'if-none-match'?: string }, payload);
+      if (!revalidated) return done(null, payload);
+      for (const [k, v] of revalidated.headers) void reply.header(k, v);
+      if (revalidated.status !== 304) return done(null, payload);
+      void reply.code(304);
+      reply.removeHeader('content-type');
+      reply.removeHeader('content-length');
+      done(null, '');
     },
     handler,
   });

@@ -28,13 +28,26 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
   const allowed = new Set(config.corsOrigins);
   app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
-    if (origin === undefined || allowed.has(origin)) return done();
+    // The API's own pages (the IDE) call it from its own origin: browsers send Origin on every POST.
+    if (origin === undefined || allowed.has(origin) || sameOrigin(origin, request.headers.host)) return done();
     void reply.code(403).send(graphqlError(`Origin ${origin} is not allowed (CORS_ORIGINS).`, 'FORBIDDEN'));
   });
   await app.register(cors, {
     origin: [...config.corsOrigins],
     methods: ['GET', 'POST', 'OPTIONS'],
     allowedHeaders: ['authorization', 'content-type', 'apollo-require-preflight', 'x-request-id'],
+    exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   });
+}
+
+/** Response headers a browser script may read (CORS hides all but a few by default). */
+export const EXPOSED_HEADERS = ['x-request-id', 'retry-after', 'www-authenticate', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'etag', 'x-response-cache'];
+
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }

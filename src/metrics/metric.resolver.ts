@@ -16,8 +16,8 @@ export class MetricResolver {
   }
 
   @Authorized(can('read', 'Metric'))
-  @Query(() => MetricType, { description: 'One metric by code.' })
-  async metric(@Ctx() ctx: Context, @Arg('code') code: string): Promise<MetricType> {
+  @Query(() => MetricType, { nullable: true, description: 'One metric by code (unknown code: null with a NOT_FOUND error).' })
+  async metric(@Ctx() ctx: Context, @Arg('code', { description: 'Metric code, e.g. "eid.activated".' }) code: string): Promise<MetricType> {
     const [row] = await metricsByCodes(ctx.em, [code]);
     if (!row) throw new NotFoundError('Metric', code);
     return MetricType.from(row);
@@ -25,13 +25,13 @@ export class MetricResolver {
 
   @Authorized(can('create', 'Metric'))
   @Mutation(() => MetricPayload, { description: 'Add a metric to the catalogue (SYSTEM_ADMIN). Codes are permanent: there is no rename or delete.' })
-  async createMetric(@Ctx() ctx: Context, @Arg('input') input: CreateMetricInput): Promise<MetricPayload> {
+  async createMetric(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see CreateMetricInput.' }) input: CreateMetricInput): Promise<MetricPayload> {
     return { metric: await metrics.createMetric(ctx, input) };
   }
 
   @Authorized(can('update', 'Metric'))
   @Mutation(() => MetricPayload, { description: "Change a metric's names or description (SYSTEM_ADMIN). The code never changes." })
-  async updateMetric(@Ctx() ctx: Context, @Arg('input') input: UpdateMetricInput): Promise<MetricPayload> {
+  async updateMetric(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see UpdateMetricInput.' }) input: UpdateMetricInput): Promise<MetricPayload> {
     return { metric: await metrics.updateMetric(ctx, input) };
   }
 }

@@ -25,9 +25,9 @@ export class MetricType extends Node {
   nameVi!: string;
   @Field({ description: 'English name.' })
   nameEn!: string;
-  @Field()
+  @Field({ description: 'What is counted, for people (may be empty).' })
   description!: string;
-  @Field(() => MetricGroup)
+  @Field(() => MetricGroup, { description: 'The family of the metric: pipeline, CCCD, not-yet-activated reasons or other.' })
   group!: MetricGroup;
   @Field(() => UnitLevel, { description: 'The level whose units report this metric; higher levels are rollups.' })
   reportingLevel!: UnitLevel;

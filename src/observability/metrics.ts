@@ -8,6 +8,8 @@ export interface AppMetrics {
   duration: Histogram<'operation'>;
   errors: Counter<'code'>;
   rollupWrite: Histogram;
+  /** Rows sent by /exports/figures. */
+  exportRows: Counter;
 }
 
 let shared: AppMetrics | undefined;
@@ -51,6 +53,7 @@ export function createMetrics(orm: MikroORM): AppMetrics {
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [registry],
     }),
+    exportRows: new Counter({ name: 'vneid_export_rows_total', help: 'Rows streamed by /exports/figures', registers: [registry] }),
   };
   return shared;
 }

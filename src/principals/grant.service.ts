@@ -30,14 +30,15 @@ export async function grantRole(ctx: Context, input: GrantRoleInput): Promise<{ 
   problems.throwIfAny();
   const unit = input.unitId != null ? await visibleUnit(ctx, input.unitId, 'unitId') : null;
   ensureCan(ctx, 'create', 'Grant', { role: input.role, path: unit?.path ?? NATIONAL_PATH }, `You may not grant ${input.role} there: only roles below your own, inside your jurisdiction.`);
+  const teamId = input.teamId != null ? localIdOf('Team', input.teamId) : null;
   if (input.teamId != null && unit) {
     // The team led must be one the giver can see, inside the unit of the grant (the FK alone would answer INTERNAL_SERVER_ERROR).
-    const team = await findTeamRow(ctx, input.teamId);
+    const team = teamId === null ? null : await findTeamRow(ctx, teamId);
     if (!team || !isUnderPath(team.unitPath, unit.path)) {
       throw BadUserInputError.field(['input', 'teamId'], 'teamId must name a team you can see inside the unit of the grant.');
     }
   }
-  const g = { principalId: target.id, role: input.role, unitId: unit?.id ?? null, teamId: input.teamId ?? null };
+  const g = { principalId: target.id, role: input.role, unitId: unit?.id ?? null, teamId };
   // Identical grants given at once: the target's row lock queues them, the second finds the first and answers
   // CONFLICT (the unique index grant_principal_role_unit_team_unique backs this up).
   return writeTransaction(ctx, async (em) => {

@@ -63,8 +63,8 @@ export class GrantRoleInput {
   role!: Role;
   @Field(() => ID, { nullable: true, description: 'The unit; omit only for SYSTEM_ADMIN (national).' })
   unitId?: string | null;
-  @Field(() => Int, { nullable: true, description: 'For TEAM_LEADER: the team led.' })
-  teamId?: number | null;
+  @Field(() => ID, { nullable: true, description: 'For TEAM_LEADER: global id of the team led.' })
+  teamId?: string | null;
 }
 
 @InputType({ description: 'A grant to take away.' })

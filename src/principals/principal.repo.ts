@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Scope } from '../common/scoped';
-import type { Page } from '../common/pagination';
+import type { KeysetPage } from '../common/pagination';
 import type { LockableRows } from '../common/transaction';
 
 /** A principal row as reads return it, with the fields the Principal rules look at. */
@@ -68,9 +68,11 @@ function filterSql(f: PrincipalFilter, scope: Scope): { where: string; bindings:
   return { where: parts.join(' and '), bindings };
 }
 
-export async function listPrincipals(em: EntityManager, f: PrincipalFilter, page: Page, scope: Scope): Promise<PrincipalRow[]> {
+/** By id (creation order); the page starts strictly after the id in the cursor. */
+export async function listPrincipals(em: EntityManager, f: PrincipalFilter, page: KeysetPage<number>, scope: Scope): Promise<PrincipalRow[]> {
   const { where, bindings } = filterSql(f, scope);
-  return em.execute(`select ${COLUMNS} from ${FROM} where ${where} order by p.id limit ? offset ?`, [...bindings, page.limit + 1, page.offset]);
+  const seek = page.after === null ? '' : ' and p.id > ?';
+  return em.execute(`select ${COLUMNS} from ${FROM} where ${where}${seek} order by p.id limit ?`, [...bindings, ...(page.after === null ? [] : [page.after]), page.limit + 1]);
 }
 
 export async function countPrincipals(em: EntityManager, f: PrincipalFilter, scope: Scope): Promise<number> {

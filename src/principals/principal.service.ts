@@ -2,7 +2,7 @@ import type { Context } from '../context';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, ProblemList } from '../common/errors';
 import { localIdOf } from '../common/global-id';
 import { ensureCan, requirePrincipal, scope, unscoped } from '../common/scoped';
-import { toConnection, toPage } from '../common/pagination';
+import { toKeysetConnection, toKeysetPage } from '../common/pagination';
 import { requiredText, cleanText } from '../common/text';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lockedForUpdate, writeTransaction } from '../common/transaction';
@@ -17,7 +17,9 @@ import * as write from './principal-write.repo';
 import { Me, PrincipalNode } from './principal.types';
 import type { CreateServiceAccountInput, CreateUserInput, PrincipalIdInput, PrincipalsArgs, ResetPasswordInput } from './principal.inputs';
 
-const USERNAME_RE = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+export const USERNAME_RE = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+export const USERNAME_RULE = 'username must be 3–64 letters, digits, ".", "_" or "-", starting with a letter or digit.';
+export const EMAIL_RE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const readScope = (ctx: Context) => scope(ctx, 'read', 'Principal', repo.principalColumns);
 
 /** The attributes the Principal rules look at (ability.ts). */
@@ -83,16 +85,16 @@ export async function getPrincipal(ctx: Context, globalId: string): Promise<Prin
 }
 
 export async function listPrincipals(ctx: Context, args: PrincipalsArgs) {
-  const page = toPage(args);
+  const page = toKeysetPage(args, 'principals', ([id]) => (/^\d{1,9}$/.test(id ?? '') ? Number(id) : null));
   if (args.search != null && args.search.length > 200) throw BadUserInputError.field(['search'], 'search must be at most 200 characters.');
   const unit = args.unitId ? await visibleUnit(ctx, args.unitId, 'unitId') : null;
   const filter: repo.PrincipalFilter = { search: args.search ? cleanText(args.search) : null, unitPath: unit?.path ?? null, role: args.role ?? null };
   const s = readScope(ctx);
   const rows = await repo.listPrincipals(ctx.em, filter, page, s);
-  return toConnection(rows.map(PrincipalNode.from), page, () => repo.countPrincipals(ctx.em, filter, s));
+  return toKeysetConnection(rows.map(PrincipalNode.from), page, 'principals', (p) => [p.dbId], () => repo.countPrincipals(ctx.em, filter, s));
 }
 
-function optionalText(problems: ProblemList, path: string[], value: string | null | undefined, max: number): string | null {
+export function optionalText(problems: ProblemList, path: string[], value: string | null | undefined, max: number): string | null {
   if (value == null) return null;
   const v = cleanText(value);
   if (v.length > max) problems.add(path, `${path[path.length - 1]} must be at most ${max} characters.`);
@@ -104,10 +106,10 @@ export async function createUser(ctx: Context, input: CreateUserInput): Promise<
   ensureCan(ctx, 'create', 'Principal', { homePath: home.path, grantPaths: [] }, 'You may only create accounts at units inside your jurisdiction.');
   const problems = new ProblemList();
   const username = input.username.normalize('NFC').trim().toLowerCase();
-  if (!USERNAME_RE.test(username)) problems.add(['input', 'username'], 'username must be 3–64 letters, digits, ".", "_" or "-", starting with a letter or digit.');
+  if (!USERNAME_RE.test(username)) problems.add(['input', 'username'], USERNAME_RULE);
   const displayName = requiredText(problems, ['input', 'displayName'], input.displayName);
   const email = optionalText(problems, ['input', 'email'], input.email, 200);
-  if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) problems.add(['input', 'email'], 'email is not an e-mail address.');
+  if (email && !EMAIL_RE.test(email)) problems.add(['input', 'email'], 'email is not an e-mail address.');
   const phone = optionalText(problems, ['input', 'phone'], input.phone, 30);
   checkNewPassword(problems, ['input', 'password'], input.password);
   problems.throwIfAny();

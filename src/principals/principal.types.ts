@@ -9,8 +9,19 @@ import type { ApiKeyRow, GrantRow, PrincipalRow } from './principal.repo';
 registerEnumType(PrincipalKind, {
   name: 'PrincipalKind',
   description: 'A person (signs in with a password) or a service account (uses API keys).',
+  valuesConfig: {
+    USER: { description: "A person's account: signs in with a username and password." },
+    SERVICE_ACCOUNT: { description: "An integrator's account: no password, authenticates with API keys only." },
+  },
 });
-registerEnumType(PrincipalStatus, { name: 'PrincipalStatus', description: 'Disabled principals cannot sign in and their tokens and keys stop working.' });
+registerEnumType(PrincipalStatus, {
+  name: 'PrincipalStatus',
+  description: 'Disabled principals cannot sign in and their tokens and keys stop working.',
+  valuesConfig: {
+    ACTIVE: { description: 'May sign in and use its keys.' },
+    DISABLED: { description: 'Sign-in, sessions and API keys refused until enabled again.' },
+  },
+});
 
 @ObjectType('Principal', { implements: Node, description: "A person's account or an integrator's service account." })
 export class PrincipalNode extends Node {
@@ -66,8 +77,8 @@ export class GrantNode extends Node {
 
   @Field(() => Role, { description: 'The role granted.' })
   role!: Role;
-  @Field(() => Int, { nullable: true, description: 'For TEAM_LEADER grants: the team led.' })
-  teamId!: number | null;
+  @Field(() => ID, { nullable: true, description: 'For TEAM_LEADER grants: global id of the team led.' })
+  teamId!: string | null;
   @Field({ description: 'When the grant was given.' })
   createdAt!: Date;
 
@@ -78,7 +89,7 @@ export class GrantNode extends Node {
       unitId: row.unitId,
       principalId: row.principalId,
       role: row.role as Role,
-      teamId: row.teamId,
+      teamId: row.teamId == null ? null : toGlobalId('Team', row.teamId),
       createdAt: new Date(row.createdAt),
     });
   }

@@ -59,9 +59,9 @@ export class CampaignMetricProgress {
       "CUMULATIVE: the rollup as of `asOf`; SINCE_START: that minus the rollup on the day before the campaign's start (negative when corrections lowered the figures below where they started).",
   })
   value!: number;
-  @Field(() => Float, { nullable: true, description: 'value / target as a ratio (1.073 = 107.3%), never capped; null without a target.' })
+  @Field(() => Float, { nullable: true, description: 'Ratio value / target (1.073 = 107.3%), never capped; null without a target.' })
   rate!: number | null;
-  @Field(() => CountScalar, { nullable: true, description: 'max(target − value, 0); null without a target.' })
+  @Field(() => CountScalar, { nullable: true, description: 'What is left to reach the target, max(target − value, 0); null without a target.' })
   remaining!: number | null;
   @Field(() => Int, {
     nullable: true,
@@ -115,9 +115,9 @@ export class CampaignStanding {
   target!: number | null;
   @Field(() => CountScalar, { description: 'The counted value (per the counting mode).' })
   value!: number;
-  @Field(() => Float, { nullable: true, description: 'value / target, never capped; null without a target.' })
+  @Field(() => Float, { nullable: true, description: 'Ratio value / target, never capped; null without a target.' })
   rate!: number | null;
-  @Field(() => CountScalar, { nullable: true, description: 'max(target − value, 0); null without a target.' })
+  @Field(() => CountScalar, { nullable: true, description: 'What is left to reach the target, max(target − value, 0); null without a target.' })
   remaining!: number | null;
   @Field(() => DateScalar, { nullable: true, description: 'First day the rate reached 1; null if not yet.' })
   completedOn!: string | null;

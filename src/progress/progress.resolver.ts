@@ -17,7 +17,7 @@ export class ProgressResolver {
       'report), or, without a correctionReason, a cumulative value below the report before, below the value already reported for the day, ' +
       'or above the report after.',
   })
-  reportProgress(@Ctx() ctx: Context, @Arg('input') input: ReportProgressInput): Promise<ReportProgressPayload> {
+  reportProgress(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see ReportProgressInput.' }) input: ReportProgressInput): Promise<ReportProgressPayload> {
     return reportProgress(ctx, input);
   }
 
@@ -28,7 +28,7 @@ export class ProgressResolver {
       'rejected row is reported with its 1-based row number (extensions.problems[].row). Re-importing the same rows changes nothing. ' +
       'dryRun: validate only.',
   })
-  importProgress(@Ctx() ctx: Context, @Arg('input') input: ImportProgressInput): Promise<ImportProgressPayload> {
+  importProgress(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see ImportProgressInput.' }) input: ImportProgressInput): Promise<ImportProgressPayload> {
     return importProgress(ctx, input);
   }
 }

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Node } from '../common/node';
 import { toGlobalId } from '../common/global-id';
 import { ConnectionType } from '../common/pagination';
@@ -66,8 +66,8 @@ export class ProgressHistoryEntry extends Node {
   newValue!: number;
   @Field(() => String, { nullable: true, description: 'Why the value was corrected, when given.' })
   reason!: string | null;
-  @Field(() => Int, { nullable: true, description: 'Id of the principal who wrote it; null for system imports.' })
-  principalId!: number | null;
+  @Field(() => ID, { nullable: true, description: 'Global id of the principal who wrote it; null for system imports.' })
+  principalId!: string | null;
   @Field({ description: 'When it was written.' })
   at!: Date;
   @Field(() => String, { nullable: true, description: 'Request id of the write (matches the audit log).' })
@@ -79,6 +79,7 @@ export class ProgressHistoryEntry extends Node {
       id: toGlobalId('ProgressHistoryEntry', row.id),
       oldValue: row.oldValue === null ? null : Number(row.oldValue),
       newValue: Number(row.newValue),
+      principalId: row.principalId == null ? null : toGlobalId('Principal', row.principalId),
       at: new Date(row.at),
     });
   }

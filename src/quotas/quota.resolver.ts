@@ -15,7 +15,7 @@ export class QuotaResolver {
       '(CONFLICT with parentTarget, allocated, requested); LENIENT ones accept it and flag the parent overAllocated. Every bad ' +
       'allocation is reported (input.allocations.N.unitId / .target) and nothing is written.',
   })
-  assignQuotas(@Ctx() ctx: Context, @Arg('input') input: AssignQuotasInput): Promise<AssignQuotasPayload> {
+  assignQuotas(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see AssignQuotasInput.' }) input: AssignQuotasInput): Promise<AssignQuotasPayload> {
     return quotas.assignQuotas(ctx, input);
   }
 }

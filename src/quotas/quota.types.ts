@@ -37,7 +37,7 @@ export class QuotaType extends Node {
   assignedAt!: Date;
   @Field(() => CountScalar, { description: "Sum of the direct children's targets." })
   allocatedToChildren!: number;
-  @Field(() => CountScalar, { description: 'target − allocatedToChildren; negative when children were given more than the unit holds.' })
+  @Field(() => CountScalar, { description: 'Target not yet given to children (target − allocatedToChildren); negative when children were given more than the unit holds.' })
   unallocated!: number;
   @Field({ description: 'True when children hold more than this target (possible under LENIENT allocation).' })
   overAllocated!: boolean;

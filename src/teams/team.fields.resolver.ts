@@ -34,7 +34,7 @@ export class TeamFieldsResolver {
   async assignments(
     @Ctx() ctx: Context,
     @Root() team: TeamType,
-    @Arg('campaignId', () => ID, { nullable: true }) campaignId: string | null,
+    @Arg('campaignId', () => ID, { nullable: true, description: 'Only assignments of this campaign.' }) campaignId: string | null,
   ): Promise<TeamAssignmentType[]> {
     const id = campaignId == null ? null : (localIdOf('Campaign', campaignId) ?? 0);
     return (await loaders(ctx, createTeamLoaders).assignmentsOfTeam(id).load(team.dbId)).map(TeamAssignmentType.from);

@@ -13,8 +13,8 @@ import * as assignments from './assignment.service';
 @Resolver(() => TeamType)
 export class TeamResolver {
   @Authorized(canOnObject('read', 'Team'))
-  @Query(() => TeamType, { description: 'A field team by id. Teams outside your jurisdiction (or, for a TEAM_LEADER, other teams) answer NOT_FOUND.' })
-  team(@Ctx() ctx: Context, @Arg('id', () => ID) id: string): Promise<TeamType> {
+  @Query(() => TeamType, { nullable: true, description: 'A field team by id. Teams outside your jurisdiction (or, for a TEAM_LEADER, other teams) answer NOT_FOUND.' })
+  team(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global id of the team.' }) id: string): Promise<TeamType> {
     return teams.getTeam(ctx, id);
   }
 
@@ -26,37 +26,37 @@ export class TeamResolver {
 
   @Authorized(canOnObject('manage', 'Team'))
   @Mutation(() => TeamPayload, { description: 'Form a team at a commune or hamlet of your jurisdiction (OFFICER, ADMIN).' })
-  async createTeam(@Ctx() ctx: Context, @Arg('input') input: CreateTeamInput): Promise<TeamPayload> {
+  async createTeam(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see CreateTeamInput.' }) input: CreateTeamInput): Promise<TeamPayload> {
     return { team: await teams.createTeam(ctx, input) };
   }
 
   @Authorized(canOnObject('manage', 'Team'))
   @Mutation(() => TeamPayload, { description: 'Rename a team or change its kind (disbanded: CONFLICT).' })
-  async updateTeam(@Ctx() ctx: Context, @Arg('input') input: UpdateTeamInput): Promise<TeamPayload> {
+  async updateTeam(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see UpdateTeamInput.' }) input: UpdateTeamInput): Promise<TeamPayload> {
     return { team: await teams.updateTeam(ctx, input) };
   }
 
   @Authorized(canOnObject('manage', 'Team'))
   @Mutation(() => DisbandTeamPayload, { description: 'Disband a team: it becomes inactive and its open assignments are cancelled.' })
-  disbandTeam(@Ctx() ctx: Context, @Arg('input') input: DisbandTeamInput): Promise<DisbandTeamPayload> {
+  disbandTeam(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see DisbandTeamInput.' }) input: DisbandTeamInput): Promise<DisbandTeamPayload> {
     return teams.disbandTeam(ctx, input);
   }
 
   @Authorized(canOnObject('edit', 'TeamMember'))
   @Mutation(() => TeamMemberPayload, { description: "Add a member to a team (OFFICER and above in scope, or the team's own TEAM_LEADER)." })
-  addTeamMember(@Ctx() ctx: Context, @Arg('input') input: AddTeamMemberInput): Promise<TeamMemberPayload> {
+  addTeamMember(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see AddTeamMemberInput.' }) input: AddTeamMemberInput): Promise<TeamMemberPayload> {
     return members.addTeamMember(ctx, input);
   }
 
   @Authorized(canOnObject('edit', 'TeamMember'))
   @Mutation(() => TeamMemberPayload, { description: 'Change a team member; isLeader: true steps the previous leader down.' })
-  updateTeamMember(@Ctx() ctx: Context, @Arg('input') input: UpdateTeamMemberInput): Promise<TeamMemberPayload> {
+  updateTeamMember(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see UpdateTeamMemberInput.' }) input: UpdateTeamMemberInput): Promise<TeamMemberPayload> {
     return members.updateTeamMember(ctx, input);
   }
 
   @Authorized(canOnObject('edit', 'TeamMember'))
   @Mutation(() => TeamMemberPayload, { description: 'Remove a member from its team (CONFLICT while responsible for open assignments).' })
-  removeTeamMember(@Ctx() ctx: Context, @Arg('input') input: RemoveTeamMemberInput): Promise<TeamMemberPayload> {
+  removeTeamMember(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see RemoveTeamMemberInput.' }) input: RemoveTeamMemberInput): Promise<TeamMemberPayload> {
     return members.removeTeamMember(ctx, input);
   }
 
@@ -68,19 +68,19 @@ export class TeamResolver {
       "campaign's period (input.startDate / input.dueDate), a responsible person who is not a current member (input.responsibleMemberId), " +
       'a disbanded team or a closed campaign (CONFLICT).',
   })
-  assignTeam(@Ctx() ctx: Context, @Arg('input') input: AssignTeamInput): Promise<AssignTeamPayload> {
+  assignTeam(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see AssignTeamInput.' }) input: AssignTeamInput): Promise<AssignTeamPayload> {
     return assignments.assignTeam(ctx, input);
   }
 
   @Authorized(canOnObject('manage', 'Team'))
   @Mutation(() => TeamAssignmentPayload, { description: 'Change an open assignment (PLANNED or IN_PROGRESS; otherwise CONFLICT), or cancel it.' })
-  async updateAssignment(@Ctx() ctx: Context, @Arg('input') input: UpdateAssignmentInput): Promise<TeamAssignmentPayload> {
+  async updateAssignment(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see UpdateAssignmentInput.' }) input: UpdateAssignmentInput): Promise<TeamAssignmentPayload> {
     return { assignment: await assignments.updateAssignment(ctx, input) };
   }
 
   @Authorized(canOnObject('manage', 'Team'))
   @Mutation(() => TeamAssignmentPayload, { description: 'Mark an open assignment DONE with an outcome note.' })
-  async completeAssignment(@Ctx() ctx: Context, @Arg('input') input: CompleteAssignmentInput): Promise<TeamAssignmentPayload> {
+  async completeAssignment(@Ctx() ctx: Context, @Arg('input', { description: 'What to do: see CompleteAssignmentInput.' }) input: CompleteAssignmentInput): Promise<TeamAssignmentPayload> {
     return { assignment: await assignments.completeAssignment(ctx, input) };
   }
 }

@@ -186,6 +186,6 @@ export class AssignmentProgressType {
   target!: number;
   @Field(() => CountScalar, { nullable: true, description: "What the hamlet gained from startDate through asOf; null when the hamlet's progress is outside your jurisdiction." })
   achieved!: number | null;
-  @Field(() => Float, { nullable: true, description: 'achieved / target as a ratio (may exceed 1); null when target is 0 or achieved is null.' })
+  @Field(() => Float, { nullable: true, description: 'Ratio achieved / target (may exceed 1); null when target is 0 or achieved is null.' })
   rate!: number | null;
 }

@@ -15,7 +15,7 @@ export class UnitTeamFieldsResolver {
   async teams(
     @Ctx() ctx: Context,
     @Root() unit: Unit,
-    @Arg('includeDisbanded', () => Boolean, { nullable: true }) includeDisbanded: boolean | null,
+    @Arg('includeDisbanded', () => Boolean, { nullable: true, description: 'Include disbanded teams (default false).' }) includeDisbanded: boolean | null,
   ): Promise<TeamType[]> {
     return (await loaders(ctx, createTeamLoaders).teamsOfUnit(includeDisbanded ?? false).load(unit.dbId)).map(TeamType.from);
   }
@@ -25,7 +25,7 @@ export class UnitTeamFieldsResolver {
       "How many hamlets under this unit (in your jurisdiction) have the campaign's minimum of active teams (assigned to the hamlet " +
       'in the campaign, or belonging to it), and which are below it, fewest teams first.',
   })
-  async teamCoverage(@Ctx() ctx: Context, @Root() unit: Unit, @Arg('campaignId', () => ID) campaignId: string): Promise<TeamCoverageType> {
+  async teamCoverage(@Ctx() ctx: Context, @Root() unit: Unit, @Arg('campaignId', () => ID, { description: 'The campaign whose assignments count.' }) campaignId: string): Promise<TeamCoverageType> {
     const id = localIdOf('Campaign', campaignId);
     const campaign = id === null ? null : await loaders(ctx, createCampaignLoaders).byId.load(id);
     if (!campaign) throw new NotFoundError('Campaign (campaignId)', campaignId);

@@ -5,7 +5,7 @@ import { DateScalar } from '../common/scalars';
 export class NewSuccessorInput {
   @Field({ description: 'Official code, unique.' })
   code!: string;
-  @Field()
+  @Field({ description: 'Official name, e.g. "Xã Tam Tiến".' })
   name!: string;
   @Field({ description: 'Kind in Vietnamese, e.g. "xã", "phường".' })
   kind!: string;
@@ -31,7 +31,7 @@ export class MergeUnitsInput {
 export class SplitPartInput {
   @Field(() => ID, { nullable: true, description: 'An existing unit of the same level. Exactly one of successorId / newSuccessor.' })
   successorId?: string | null;
-  @Field(() => NewSuccessorInput, { nullable: true })
+  @Field(() => NewSuccessorInput, { nullable: true, description: 'A new unit this part becomes. Exactly one of successorId / newSuccessor.' })
   newSuccessor?: NewSuccessorInput | null;
   @Field(() => [ID], { nullable: true, description: 'Children of the split unit this successor takes (with their figures). Give them for every part, or shares for every part.' })
   childIds?: string[] | null;
@@ -41,21 +41,21 @@ export class SplitPartInput {
 
 @InputType({ description: 'One unit becomes several, from an effective date.' })
 export class SplitUnitInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The unit split up.' })
   id!: string;
   @Field(() => [SplitPartInput], { description: 'At least two parts; the first is the primary successor (it keeps any figures of the unit itself).' })
   parts!: SplitPartInput[];
   @Field(() => DateScalar, { description: 'First day of the new arrangement (never in the future).' })
   effectiveDate!: string;
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'Check and report what would change, writing nothing (default false).' })
   dryRun?: boolean;
 }
 
 @InputType({ description: 'A new official name (and kind) from an effective date; the old one stays in the name history.' })
 export class RenameUnitInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The unit renamed.' })
   id!: string;
-  @Field()
+  @Field({ description: 'Its new official name.' })
   name!: string;
   @Field(() => String, { nullable: true, description: 'New kind (e.g. "phường" when a xã becomes a ward); default unchanged.' })
   kind?: string | null;
@@ -75,6 +75,6 @@ export class ApplyRestructuringInput {
   unitsCsv?: string;
   @Field(() => DateScalar, { description: 'First day of the new map (e.g. 2025-07-01; never in the future).' })
   effectiveDate!: string;
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'Check and report what would change, writing nothing (default false).' })
   dryRun?: boolean;
 }

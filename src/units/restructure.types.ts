@@ -19,7 +19,7 @@ export class LineageLink {
   unit!: UnitRef;
   @Field(() => DateScalar, { description: 'First day of the new arrangement.' })
   effectiveDate!: string;
-  @Field(() => LineageKind)
+  @Field(() => LineageKind, { description: 'How the units are related (merge, split…).' })
   kind!: LineageKind;
   @Field({ description: "True when the predecessor's figures (or its share) continue in the successor." })
   carriesFigures!: boolean;
@@ -29,9 +29,9 @@ export class LineageLink {
 
 @ObjectType({ description: 'A former official name of a unit.' })
 export class UnitName {
-  @Field()
+  @Field({ description: 'The name borne then.' })
   name!: string;
-  @Field()
+  @Field({ description: 'The kind borne then (e.g. "xã").' })
   kind!: string;
   @Field(() => DateScalar, { nullable: true, description: 'First day of this name (null: since the unit was recorded).' })
   validFrom!: string | null;
@@ -43,7 +43,7 @@ export class UnitName {
 export class RestructuringSummary {
   @Field({ description: 'True when nothing was written.' })
   dryRun!: boolean;
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'First day of the new arrangement.' })
   effectiveDate!: string;
   @Field(() => Int, { description: 'Units created.' })
   created!: number;
@@ -71,7 +71,7 @@ export class RestructuringSummary {
 
 @ObjectType({ description: 'Outcome of a merge or split.' })
 export class RestructurePayload {
-  @Field(() => RestructuringSummary)
+  @Field(() => RestructuringSummary, { description: 'What changed (or would change, for a dry run).' })
   summary!: RestructuringSummary;
   @Field(() => [Unit], { description: 'The successor(s), as of the effective date.' })
   successors!: Unit[];
@@ -81,6 +81,6 @@ export class RestructurePayload {
 
 @ObjectType({ description: 'Outcome of a rename.' })
 export class RenameUnitPayload {
-  @Field(() => Unit)
+  @Field(() => Unit, { description: 'The renamed unit, as of the first day of its new name.' })
   unit!: Unit;
 }

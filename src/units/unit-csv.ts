@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { readCsvRecords } from '../common/csv';
 import { ProblemList } from '../common/errors';
 import { cleanText } from '../common/text';
 import { UnitLevel } from './unit-level';
@@ -69,13 +69,8 @@ export function parseUnitsCsv(csv: string, problems: ProblemList): CsvUnits {
 }
 
 function readRecords(csv: string, problems: ProblemList): { header: string[]; records: string[][] } | null {
-  let records: string[][];
-  try {
-    records = parse(csv.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true });
-  } catch (e) {
-    problems.add(['input', 'csv'], `The CSV could not be read: ${(e as Error).message.split('\n')[0]}`);
-    return null;
-  }
+  const records = readCsvRecords(csv, problems);
+  if (records === null) return null;
   if (records.length === 0) {
     problems.add(['input', 'csv'], 'The CSV is empty.');
     return null;

@@ -40,7 +40,7 @@ export class UnitFieldsResolver {
   descendantCount(
     @Ctx() ctx: Context,
     @Root() unit: Unit,
-    @Arg('level', () => UnitLevel, { nullable: true }) level: UnitLevel | null,
+    @Arg('level', () => UnitLevel, { nullable: true, description: 'Count only descendants at this level (default: all).' }) level: UnitLevel | null,
   ): Promise<number> {
     return loaders(ctx, createUnitLoaders).descendantCount(level ?? null, unit.asOf).load({ id: unit.dbId, path: unit.treePath });
   }

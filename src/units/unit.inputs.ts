@@ -34,13 +34,13 @@ export class CreateUnitInput {
   parentId?: string | null;
   @Field(() => String, { description: 'Official code, unique. Hamlets: leave empty to derive one from the commune code.', nullable: true })
   code?: string | null;
-  @Field()
+  @Field({ description: 'Official name with diacritics, e.g. "Thôn Tân An".' })
   name!: string;
   @Field({ description: 'Kind in Vietnamese, e.g. "xã", "thôn".' })
   kind!: string;
-  @Field(() => UnitLevel)
+  @Field(() => UnitLevel, { description: 'Level of the new unit: one below its parent.' })
   level!: UnitLevel;
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Citizens eligible for an e-ID account, when known.' })
   eligibleCitizens?: number | null;
   @Field(() => DateScalar, { nullable: true, description: 'Default: today.' })
   validFrom?: string | null;
@@ -48,11 +48,11 @@ export class CreateUnitInput {
 
 @InputType({ description: 'Changes to a unit; omitted fields stay as they are.' })
 export class UpdateUnitInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global id of the unit.' })
   id!: string;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New official name.' })
   name?: string | null;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New kind in Vietnamese, e.g. "phường".' })
   kind?: string | null;
   @Field(() => Int, { nullable: true, description: 'Set to null to clear.' })
   eligibleCitizens?: number | null;
@@ -60,9 +60,9 @@ export class UpdateUnitInput {
 
 @InputType({ description: 'Re-parent a unit with its whole subtree.' })
 export class MoveUnitInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global id of the unit to move.' })
   id!: string;
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global id of its new parent (one level above it).' })
   newParentId!: string;
   @Field(() => DateScalar, { nullable: true, description: 'First day under the new parent (default today; never in the future). Figures before it stay with the old parents.' })
   effectiveDate?: string | null;
@@ -70,7 +70,7 @@ export class MoveUnitInput {
 
 @InputType({ description: 'Retire a unit (merged, split or abolished). It stays readable with its history.' })
 export class RetireUnitInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global id of the unit to retire.' })
   id!: string;
   @Field(() => DateScalar, { nullable: true, description: 'Last day of the unit (before today; default yesterday). From the next day it no longer counts anywhere.' })
   validTo?: string | null;
@@ -108,11 +108,11 @@ export class ImportUnitsInput {
 
 @ObjectType({ description: 'An existing unit the imported list puts under another parent.' })
 export class ImportUnitMove {
-  @Field()
+  @Field({ description: 'Official code of the unit that moves.' })
   code!: string;
-  @Field()
+  @Field({ description: 'Its official name.' })
   name!: string;
-  @Field(() => UnitLevel)
+  @Field(() => UnitLevel, { description: 'Its level.' })
   level!: UnitLevel;
   @Field(() => String, { nullable: true, description: 'Code of its parent now (null: top level).' })
   fromParentCode!: string | null;
@@ -124,13 +124,13 @@ export class ImportUnitMove {
 
 @ObjectType({ description: 'What a unit mutation changed.' })
 export class UnitPayload {
-  @Field(() => Unit)
+  @Field(() => Unit, { description: 'The unit as it is now.' })
   unit!: Unit;
 }
 
 @ObjectType({ description: 'What a move changed.' })
 export class MoveUnitPayload {
-  @Field(() => Unit)
+  @Field(() => Unit, { description: 'The unit as it is now.' })
   unit!: Unit;
   @Field(() => Int, { description: 'Units whose path changed (the unit and its subtree).' })
   movedUnits!: number;
@@ -138,7 +138,7 @@ export class MoveUnitPayload {
 
 @ObjectType({ description: 'What a retirement changed.' })
 export class RetireUnitPayload {
-  @Field(() => Unit)
+  @Field(() => Unit, { description: 'The unit as it is now.' })
   unit!: Unit;
   @Field(() => Int, { description: 'Units retired (the unit and, with cascade, its active subtree).' })
   retiredUnits!: number;
@@ -146,11 +146,11 @@ export class RetireUnitPayload {
 
 @ObjectType({ description: 'Outcome of an import.' })
 export class ImportUnitsPayload {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Units created (or that would be, on a dry run).' })
   created!: number;
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Units whose name or kind changed.' })
   updated!: number;
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Units already as in the list.' })
   unchanged!: number;
   @Field({ description: 'True when nothing was written (dryRun).' })
   dryRun!: boolean;

@@ -18,7 +18,7 @@ export class UnitRef {
   code!: string;
   @Field({ description: 'Official name with Vietnamese diacritics (NFC), e.g. "Huyện Núi Thành".' })
   name!: string;
-  @Field(() => UnitLevel)
+  @Field(() => UnitLevel, { description: 'Level in the hierarchy: PROVINCE, DISTRICT, COMMUNE or HAMLET.' })
   level!: UnitLevel;
   @Field({ description: 'Kind of unit in Vietnamese, e.g. "huyện", "xã", "thôn".' })
   kind!: string;
@@ -46,7 +46,7 @@ export class Unit extends Node {
   name!: string;
   @Field({ description: 'Kind of unit in Vietnamese, e.g. "tỉnh", "huyện", "xã", "phường", "thôn", "ấp".' })
   kind!: string;
-  @Field(() => UnitLevel)
+  @Field(() => UnitLevel, { description: 'Level in the hierarchy: PROVINCE, DISTRICT, COMMUNE or HAMLET.' })
   level!: UnitLevel;
   @Field(() => Int, { nullable: true, description: 'Citizens eligible for an e-ID account here, when known.' })
   eligibleCitizens!: number | null;

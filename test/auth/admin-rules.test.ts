@@ -128,6 +128,17 @@ describe('audit log', () => {
     const officer = await userWith(t, { home: 'D1', grants: [{ role: 'OFFICER', unit: 'D1' }] });
     expect(codeOf(await gql(t, Q, {}, (await login(t, officer.username)).accessToken))).toBe('FORBIDDEN');
   });
+
+  it('shows global ids (never database ids) inside before/after', async () => {
+    const Q = `{ auditLog(action: "principal.create_user", first: 1) { nodes { objectId after } } }`;
+    const [entry] = ok(await gql(t, Q, {}, tok.adminD1)).auditLog.nodes;
+    expect(entry.after.homeUnitId).toBe(await unitGid(t, 'C1'));
+    const created = ok(await gql(t, `query($id: ID!) { node(id: $id) { ... on Principal { username } } }`, { id: entry.objectId }, tok.adminD1));
+    expect(created.node.username).toBe(entry.after.username);
+    const moved = `{ auditLog(action: "grant.create", first: 1) { nodes { after } } }`;
+    const [grant] = ok(await gql(t, moved, {}, tok.sa)).auditLog.nodes;
+    expect(Buffer.from(grant.after.principalId, 'base64url').toString()).toMatch(/^Principal:\d+$/);
+  });
 });
 
 describe('the last SYSTEM_ADMIN', () => {

@@ -49,6 +49,8 @@ const MATRIX: Record<string, string> = {
   'Mutation.enablePrincipal': 'update:Principal@object',
   'Mutation.resetPassword': 'update:Principal@object',
   'Mutation.unlockPrincipal': 'update:Principal@object',
+  'Mutation.updatePrincipal': 'update:Principal@object',
+  'Mutation.importPrincipals': 'create:Principal & grant:Principal',
   'Query.campaign': 'read:Campaign@object',
   'Query.campaigns': 'read:Campaign',
   'Mutation.createCampaign': 'create:Campaign@object',
@@ -71,6 +73,8 @@ const MATRIX: Record<string, string> = {
   'Mutation.assignTeam': 'manage:Team@object',
   'Mutation.updateAssignment': 'manage:Team@object',
   'Mutation.completeAssignment': 'manage:Team@object',
+  'Subscription.unitFiguresChanged': 'read:Unit',
+  'Subscription.campaignStandingsChanged': 'read:Campaign',
 };
 
 /** What the code declares for each root field: PUBLIC_OPERATIONS, else @Authorized(...), else the default-deny middleware. */
@@ -80,6 +84,7 @@ function declared(schema: GraphQLSchema): Record<string, string> {
   for (const [root, type, defs] of [
     ['Query', schema.getQueryType(), storage.queries],
     ['Mutation', schema.getMutationType(), storage.mutations],
+    ['Subscription', schema.getSubscriptionType(), storage.subscriptions],
   ] as const) {
     for (const name of Object.keys(type!.getFields()).sort()) {
       const def = defs.find((d) => d.schemaName === name);

@@ -66,6 +66,28 @@ describe('access tokens', () => {
     expect(codeOf(await gql(t, UNITS, {}, impostor))).toBe('UNAUTHENTICATED');
   });
 
+  it('says why (extensions.reason) and answers 401 with a WWW-Authenticate challenge', async () => {
+    const post = async (authorization?: string) => {
+      const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify({ query: UNITS }) });
+      const body = (await res.json()) as { errors: { extensions: { code: string; reason: string } }[] };
+      return { status: res.status, challenge: res.headers.get('www-authenticate'), code: body.errors[0].extensions.code, reason: body.errors[0].extensions.reason };
+    };
+    const expired = await sign(claims({ exp: Math.floor(Date.now() / 1000) - 10 }));
+    expect(await post(`Bearer ${expired}`)).toEqual({ status: 401, code: 'UNAUTHENTICATED', reason: 'EXPIRED', challenge: expect.stringMatching(/^Bearer realm="[^"]+", error="invalid_token", error_description="The access token has expired/) });
+    expect(await post('Bearer not.a.token')).toMatchObject({ status: 401, reason: 'INVALID', challenge: expect.stringContaining('error="invalid_token"') });
+    // an expired token signed by a foreign key is not "expired": its signature fails first
+    const { privateKey } = await generateKeyPair('ES256');
+    expect(await post(`Bearer ${await claims({ exp: 1 }).setProtectedHeader({ alg: 'ES256', kid: t.app.keys.kid }).sign(privateKey)}`)).toMatchObject({ reason: 'INVALID' });
+    expect(await post('Basic abc')).toMatchObject({ status: 401, reason: 'MALFORMED_HEADER', challenge: expect.stringContaining('error="invalid_request"') });
+    expect(await post()).toEqual({ status: 401, code: 'UNAUTHENTICATED', reason: 'MISSING', challenge: 'Bearer realm="vneid-campaign-api"' });
+    await t.sql(`update refresh_session set revoked_at = now() where id = $1`, [victim.sessionId]);
+    try {
+      expect(await post(`Bearer ${await sign(claims())}`)).toMatchObject({ status: 401, reason: 'SESSION_ENDED' });
+    } finally {
+      await t.sql(`update refresh_session set revoked_at = null where id = $1`, [victim.sessionId]);
+    }
+  });
+
   it('publishes the verification key with its kid', async () => {
     const jwks = (await (await fetch(`${t.base}/.well-known/jwks.json`)).json()) as { keys: { kid: string; d?: string }[] };
     expect(jwks.keys.map((k) => k.kid)).toContain(t.app.keys.kid);
@@ -107,7 +129,8 @@ describe('API keys', () => {
     await t.sql(`update api_key set expires_at = now() - interval '1 second' where key_id = $1`, [apiKey.prefix.slice(4)]);
     expect(codeOf(await gql(t, UNITS, {}, key))).toBe('UNAUTHENTICATED');
     expect(codeOf(await gql(t, UNITS, {}, `${apiKey.prefix}_${'A'.repeat(43)}`))).toBe('UNAUTHENTICATED');
-    expect(codeOf(await gql(t, UNITS, {}, 'p06_short_x'))).toBe('UNAUTHENTICATED');
+    const malformed = await gql(t, UNITS, {}, 'p06_short_x');
+    expect(malformed.errors![0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'API_KEY_INVALID' });
   });
 });
 

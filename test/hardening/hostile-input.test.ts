@@ -112,6 +112,9 @@ describe('browser-facing protections', () => {
     const allowed = await fetch(t.url, { method: 'OPTIONS', headers: { origin: 'https://dashboard.example.vn', 'access-control-request-method': 'POST' } });
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://dashboard.example.vn');
+    const simple = await fetch(t.url, { method: 'POST', headers: { origin: 'https://dashboard.example.vn', 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    // browsers may read the request id, retry-after, the auth challenge and the rate-limit headers
+    expect(simple.headers.get('access-control-expose-headers')!.split(', ')).toEqual(expect.arrayContaining(['x-request-id', 'retry-after', 'www-authenticate', 'ratelimit-remaining']));
     const evil = await fetch(t.url, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
     expect(evil.status).toBe(403);
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();

@@ -1,3 +1,4 @@
+import { toGlobalId } from '../../src/common/global-id';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { startTestApp, type TestApp } from '../support/app';
 import { gql, ok } from '../support/client';
@@ -39,12 +40,14 @@ describe('demo progress', () => {
   it('reads the articles\' rates through campaignProgress (Núi Thành 52,000/62,600; Cao Bằng 245,710/228,984)', async () => {
     const admin = await principalWith(t, [{ role: 'SYSTEM_ADMIN', unit: '49' }]);
     const campaignOf = async (scope: string) =>
-      ok(await gql(t, `query($u: ID!) { campaigns(unitId: $u) { nodes { id } } }`, { u: ok(await gql(t, `{ unitByCode(code: "${scope}") { id } }`, {}, admin.token)).unitByCode.id }, admin.token)).campaigns.nodes[0].id;
+      ok(await gql(t, `query($u: ID!) { campaigns(unitId: $u) { nodes { id scopeUnit { code } } } }`, { u: ok(await gql(t, `{ unitByCode(code: "${scope}") { id } }`, {}, admin.token)).unitByCode.id }, admin.token))
+        .campaigns.nodes.find((c: { scopeUnit: { code: string } | null }) => c.scopeUnit?.code === scope).id;
     const P = `query($code: String!, $c: ID!, $m: String!) { unitByCode(code: $code) { campaignProgress(campaignId: $c, metric: $m) {
       countingMode target value rate remaining rank siblingCount completedOn completionOrder } } }`;
     const progress = async (code: string, scope: string, m: string) => ok(await gql(t, P, { code, c: await campaignOf(scope), m }, admin.token)).unitByCode.campaignProgress[0];
     const nuiThanh = await progress('517', '49', 'eid.collected');
-    expect(nuiThanh).toMatchObject({ countingMode: 'CUMULATIVE', value: 52_000, target: 62_600, remaining: 10_600, rank: 1, siblingCount: 1, completedOn: null });
+    // ranked among Quảng Nam's 17 districts, every one with a quota; the others report nothing in the demo
+    expect(nuiThanh).toMatchObject({ countingMode: 'CUMULATIVE', value: 52_000, target: 62_600, remaining: 10_600, rank: 1, siblingCount: 17, completedOn: null });
     expect(nuiThanh.rate).toBeCloseTo(0.8307, 4);
     const activated = await progress('517', '49', 'eid.activated');
     expect(activated.rate).toBeCloseTo(0.3682, 4); // 23,048 / 62,600
@@ -53,6 +56,19 @@ describe('demo progress', () => {
     expect(caoBang.rate).toBeCloseTo(1.073, 3);
     // Reached before the campaign started (2023-08-25), so it counts as complete from the first day of the campaign.
     expect(caoBang.completedOn).toBe('2023-09-01');
+  });
+
+  it('ranks the demo provinces in the national campaign, and explains the not-yet-activated with reasons', async () => {
+    const admin = await principalWith(t, [{ role: 'SYSTEM_ADMIN', unit: '49' }]);
+    const [{ id }] = await t.sql<{ id: number }>('select id from campaign where scope_unit_id is null');
+    const R = `query($c: ID!) { campaign(id: $c) { ranking(level: PROVINCE, metric: "eid.activated") { totalCount nodes { rank unit { code } value target } } } }`;
+    const ranking = ok(await gql(t, R, { c: toGlobalId('Campaign', id) }, admin.token)).campaign.ranking;
+    expect(ranking.totalCount).toBe(5);
+    expect(ranking.nodes.filter((n: { value: number }) => n.value > 0)).toHaveLength(5);
+    expect(ranking.nodes[0].unit.code).toBe('04'); // Cao Bằng, 107%
+    const reasons = ok(await gql(t, `{ unitByCode(code: "20974") { reasons(asOf: "2023-06-30") { metric { code } value } } }`, {}, admin.token)).unitByCode.reasons;
+    expect(reasons.length).toBeGreaterThan(3);
+    expect(reasons[0].metric.code).toBe('reason.no_smartphone');
   });
 
   it('is idempotent and keeps collected ≥ approved ≥ activated in every hamlet', async () => {

@@ -1,3 +1,4 @@
+import { toGlobalId } from '../../src/common/global-id';
 import { startTestApp, type TestApp } from '../support/app';
 import { gql, codeOf, ok } from '../support/client';
 import { principalWith, type TestPrincipal } from '../support/principals';
@@ -65,7 +66,9 @@ describe('reportProgress', () => {
     ok(await report('A1b-1', '2023-06-05', [{ metric: 'eid.collected', value: 10 }]));
     expect(await figure('A1', 'eid.collected', '2023-06-06')).toMatchObject({ value: 160, reportedUnits: 3 });
     expect(await figure('A1', 'eid.collected', '2023-06-04')).toMatchObject({ value: 150, reportedUnits: 2 });
-    const h = ok(await gql(t, `query($id: ID!) { unit(id: $id) { progressHistory(metric: "eid.collected", first: 2) { totalCount nodes { asOf oldValue newValue reason } pageInfo { hasNextPage endCursor } } } }`, { id: ids['A1b-1'] }, officer.token));
+    const h = ok(await gql(t, `query($id: ID!) { unit(id: $id) { progressHistory(metric: "eid.collected", first: 2) { totalCount nodes { asOf oldValue newValue reason principalId } pageInfo { hasNextPage endCursor } } } }`, { id: ids['A1b-1'] }, officer.token));
+    expect(h.unit.progressHistory.nodes.map((n: any) => n.principalId)).toEqual([toGlobalId('Principal', officer.id), toGlobalId('Principal', officer.id)]);
+    for (const n of h.unit.progressHistory.nodes) delete n.principalId;
     expect(h.unit.progressHistory.totalCount).toBe(5);
     expect(h.unit.progressHistory.nodes[0]).toEqual({ asOf: '2023-06-05', oldValue: null, newValue: 10, reason: null });
     expect(h.unit.progressHistory.nodes[1]).toEqual({ asOf: '2023-06-15', oldValue: 50, newValue: 45, reason: 'đếm trùng' });

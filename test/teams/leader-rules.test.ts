@@ -56,7 +56,7 @@ describe('grantRole checks the team of a TEAM_LEADER grant', () => {
     const admin = (await principalWith(t, [{ role: 'ADMIN', unit: 'TD' }])).token;
     const [{ id: target }] = await t.sql<{ id: number }>(`insert into principal (kind, username, display_name, status, home_unit_id, created_at, updated_at) values ('USER', 'leader1', 'Leader', 'ACTIVE', $1, now(), now()) returning id`, [ids.TC]);
     const GRANT = `mutation($i: GrantRoleInput!) { grantRole(input: $i) { grant { role teamId } } }`;
-    const input = (team: number, unit: string) => ({ principalId: gid('Principal', target), role: 'TEAM_LEADER', unitId: gid('Unit', ids[unit]), teamId: team });
+    const input = (team: number, unit: string) => ({ principalId: gid('Principal', target), role: 'TEAM_LEADER', unitId: gid('Unit', ids[unit]), teamId: gid('Team', team) });
     for (const [team, unit] of [[999_999, 'TC'], [teamId, 'TC2']] as const) {
       const res = await gql(t, GRANT, { i: input(team, unit) }, admin);
       expect(codeOf(res)).toBe('BAD_USER_INPUT');
@@ -65,6 +65,9 @@ describe('grantRole checks the team of a TEAM_LEADER grant', () => {
     expect(await t.sql(`select * from "grant" where principal_id = $1`, [target])).toEqual([]);
     const res = await gql(t, GRANT, { i: input(teamId, 'TC') }, admin);
     expect(res.errors).toBeUndefined();
-    expect(res.data.grantRole.grant).toEqual({ role: 'TEAM_LEADER', teamId });
+    expect(res.data.grantRole.grant).toEqual({ role: 'TEAM_LEADER', teamId: gid('Team', teamId) });
+    // a global id of another type names no team
+    const wrongType = await gql(t, GRANT, { i: { ...input(teamId, 'TC'), teamId: gid('Unit', teamId) } }, admin);
+    expect(wrongType.errors![0].extensions.fieldPaths).toEqual(['input.teamId']);
   });
 });
