@@ -66,7 +66,7 @@ describe('refresh rotation', () => {
     const u = await userWith(t, { home: 'D1', grants: [{ role: 'SYSTEM_ADMIN', unit: '*' }] });
     const s = await login(t, u.username);
     const sid = s.refreshToken.split('.')[0];
-    const state = () => t.sql(`select s.token_hash, s.revoked_at, (select count(*)::int from audit_entry) as audits, (select count(*)::int from refresh_token_used) as used
+    const state = () => t.sql(`select s.token_hash, s.revoked_at, (select count(*)::int from audit_entry) as audits, (select count(*)::int from refresh_token_used u where u.session_id = s.id) as used
       from refresh_session s where s.id = $1`, [sid]);
     const before = await state();
     for (const secret of ['A'.repeat(43), 'b'.repeat(43), s.refreshToken.split('.')[1].replace(/^./, (c) => (c === 'x' ? 'y' : 'x'))]) {

@@ -18,6 +18,7 @@ export async function holdLocks(t: TestApp, statements: [string, unknown[]?][]):
   const c = new Client({ connectionString: t.dbUrl });
   c.on('error', () => {}); // the test database may be dropped under a connection a failed test left open
   await c.connect();
+  const holder = (await c.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0].pid;
   await c.query('begin');
   for (const [text, params] of statements) await c.query(text, params ?? []);
   let released = false;
@@ -30,10 +31,15 @@ export async function holdLocks(t: TestApp, statements: [string, unknown[]?][]):
   return {
     async waiters(n: number) {
       for (let i = 0; i < 400; i++) {
-        const [{ w }] = (
-          await t.sql<{ w: number }>(
-            `select count(*)::int as w from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
-          )
+        // Only sessions queued behind the held locks count, directly or behind another queued session (a tuple
+        // lock's later waiters wait for its first one): not an unrelated wait of the app (a rate-limit flush).
+        const [{ w }] = await t.sql<{ w: number }>(
+          `with recursive queued(pid) as (
+             select a.pid from pg_stat_activity a where a.datname = current_database() and $1::int = any(pg_blocking_pids(a.pid))
+             union
+             select a.pid from pg_stat_activity a join queued q on q.pid = any(pg_blocking_pids(a.pid)) where a.datname = current_database())
+           select count(*)::int as w from queued`,
+          [holder],
         );
         if (w >= n) return;
         await new Promise((r) => setTimeout(r, 50));
