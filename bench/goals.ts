@@ -1,5 +1,5 @@
 import type { Goal } from './report';
-import { f } from './table';
+import { f, ratio } from './table';
 
 /** The goals of issue 12 for the dashboards (scenario 1 national, 2 province), checked per document of ours. */
 const TARGETS: Record<1 | 2, { ratioToPeer: number; p99?: number }> = {
@@ -25,7 +25,7 @@ export function dashboardGoals(id: 1 | 2, docs: GoalInput[], maxRssMb: number): 
     goals.push(
       d.ratioToPeer === undefined
         ? { text: `${d.label}: ≥ ${t.ratioToPeer}× the peer's req/s (no peer in this run)`, pass: null }
-        : { text: `${d.label}: ≥ ${t.ratioToPeer}× the peer's req/s (${f(d.ratioToPeer, 2)}×)`, pass: d.ratioToPeer >= t.ratioToPeer },
+        : { text: `${d.label}: ≥ ${t.ratioToPeer}× the peer's req/s (${ratio(d.ratioToPeer)})`, pass: d.ratioToPeer >= t.ratioToPeer },
     );
     if (t.p99 !== undefined) goals.push({ text: `${d.label}: p99 ≤ ${t.p99} ms (${f(d.p99, 1)} ms)`, pass: d.p99 <= t.p99 });
     const unloaded = d.unloadedP50 ?? null;
@@ -33,7 +33,7 @@ export function dashboardGoals(id: 1 | 2, docs: GoalInput[], maxRssMb: number): 
     goals.push(
       unloaded === null || floor === undefined
         ? { text: `${d.label}: unloaded p50 ≤ ${UNLOADED_OVER_FLOOR}× SQL floor (not measured)`, pass: null }
-        : { text: `${d.label}: unloaded p50 ≤ ${UNLOADED_OVER_FLOOR}× SQL floor (${f(unloaded, 2)} ms vs floor ${f(floor, 2)} ms: ${f(unloaded / floor, 1)}×)`, pass: unloaded <= UNLOADED_OVER_FLOOR * floor },
+        : { text: `${d.label}: unloaded p50 ≤ ${UNLOADED_OVER_FLOOR}× SQL floor (${f(unloaded, 2)} ms vs floor ${f(floor, 2)} ms: ${ratio(unloaded / floor)})`, pass: unloaded <= UNLOADED_OVER_FLOOR * floor },
     );
   }
   goals.push({ text: `max RSS ≤ ${MAX_RSS_MB} MB (${f(maxRssMb)} MB)`, pass: maxRssMb <= MAX_RSS_MB });

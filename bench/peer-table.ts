@@ -1,5 +1,5 @@
 import type { BenchReport, DocumentResult, ScenarioResult } from './report';
-import { f, renderTable, verdict } from './table';
+import { f, ratio, renderTable, verdict } from './table';
 
 /** Scenarios 1 and 2 beside the PostGraphile peer: one row per document, then each scenario's goals. */
 export function formatPeerComparison(r: BenchReport): string[] {
@@ -19,7 +19,7 @@ export function formatPeerComparison(r: BenchReport): string[] {
     d.name,
     d.system,
     f(d.perSecond, 1),
-    d.ratioToPeer === undefined ? '' : `${f(d.ratioToPeer, 2)}×`,
+    ratio(d.ratioToPeer),
     f(d.p50, 1),
     f(d.p99, 1),
     f(d.unloadedP50, 2),

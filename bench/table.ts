@@ -13,3 +13,6 @@ export function renderTable(head: string[], rows: string[][], left: Set<number>)
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
 }
 
+
+/** A ratio to 2 decimals, truncated: 1.996 must not print as the 2.00 it misses. */
+export const ratio = (x: number | undefined): string => (x === undefined ? '' : `${f(Math.floor(x * 100) / 100, 2)}×`);

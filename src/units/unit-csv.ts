@@ -39,8 +39,8 @@ export interface CsvUnits {
  * Parses the GSO CSV (header-driven: district columns may be absent, as in the 2025 two-level list,
  * and commune columns may be empty, as for the island districts). Every malformed row is reported.
  *
- * The file is read as ONE shape, decided once: 3 levels when any row names a district (then every row must: a
- * commune whose district is empty would otherwise land under its province), 2 levels when no row does.
+ * The file is read as ONE shape, decided once: 3 levels when any row names a district (then every row with a commune
+ * must: a commune whose district is empty would otherwise land under its province; a province-only row is fine), 2 levels when no row does.
  */
 export function parseUnitsCsv(csv: string, problems: ProblemList): CsvUnits {
   const rows = readRecords(csv, problems);
@@ -48,6 +48,7 @@ export function parseUnitsCsv(csv: string, problems: ProblemList): CsvUnits {
   const { header, records } = rows;
   const col = (name: string) => header.indexOf(name);
   const districtCol = col('district_code');
+  const communeCol = col('commune_code');
   const firstDistrictRow = districtCol < 0 ? -1 : records.findIndex((r, i) => i > 0 && r.length === header.length && !!r[districtCol]);
   const levels = firstDistrictRow > 0 ? 3 : 2;
   const units = new Map<string, CsvUnit>();
@@ -58,8 +59,8 @@ export function parseUnitsCsv(csv: string, problems: ProblemList): CsvUnits {
       problems.add(['input', 'csv'], `Row ${rowNo}: expected ${header.length} columns, found ${rec.length}.`, rowNo);
       continue;
     }
-    if (levels === 3 && !rec[districtCol]) {
-      problems.add(['input', 'csv'], `Row ${rowNo}: district_code is empty, but this is a 3-level list (row ${firstDistrictRow + 1} names a district), so every row needs its district.`, rowNo);
+    if (levels === 3 && !rec[districtCol] && communeCol >= 0 && rec[communeCol]) {
+      problems.add(['input', 'csv'], `Row ${rowNo}: district_code is empty, but this is a 3-level list (row ${firstDistrictRow + 1} names a district), so every commune row needs its district.`, rowNo);
       continue;
     }
     readRow(rec, rowNo, col, units, problems);

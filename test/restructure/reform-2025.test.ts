@@ -31,6 +31,7 @@ const COUNTS = `query($d: Date!) { p: units(level: PROVINCE, asOf: $d) { totalCo
   let grantees: Record<string, TestPrincipal>;
 
   beforeAll(async () => {
+    // Default statement bound (10 s): the national mapping's statements stay under it (docs/RESTRUCTURING.md).
     t = await startTestApp();
     // The bootstrap unit holding the administrator's grant exists only from today: it is in no historical count.
     await insertUnits(t, [{ code: '00', name: 'Bootstrap', kind: 'tỉnh', level: 'PROVINCE', validFrom: todayInVietnam() }]);
