@@ -108,26 +108,22 @@ export async function reparentAt(em: EntityManager, moves: readonly Reparent[], 
   const mv = moves.map((m) => ({ unit_id: m.unitId, parent_id: m.parentId, old_path: paths.get(m.unitId)!, new_path: `${paths.get(m.parentId)!}.${m.unitId}` }));
   const mvJson = json(mv);
   const MV = `(select * from jsonb_to_recordset(?::jsonb) as v(unit_id int, parent_id int, old_path ltree, new_path ltree))`;
-  // admin_unit first: its row locks order this change against report writers, as for moveSubtree.
+  // admin_unit first (its row locks order this change against report writers), then the open intervals of the
+  // same units, found by id: an open interval's path is the unit's current path, rewritten alike.
   const [{ n }] = await em.execute(
     `with moved as (
        update admin_unit a set
          path = case when a.path = mv.old_path then mv.new_path else mv.new_path || subpath(a.path, nlevel(mv.old_path)) end,
          parent_id = case when a.id = mv.unit_id then mv.parent_id else a.parent_id end, updated_at = now()
-        from ${MV} mv where a.path <@ mv.old_path returning 1)
-     select count(*)::int as n from moved`,
-    [mvJson],
-  );
-  await em.execute(
-    `with a as (
-       select m.id, m.unit_id, m.valid_from,
-              case when m.unit_id = mv.unit_id then mv.parent_id else m.parent_id end as parent_id,
-              case when m.path = mv.old_path then mv.new_path else mv.new_path || subpath(m.path, nlevel(mv.old_path)) end as path
-         from ${MV} mv join unit_membership m on m.path <@ mv.old_path and m.valid_to is null),
+        from ${MV} mv where a.path <@ mv.old_path
+       returning a.id, a.parent_id, a.path),
+     a as (select m.id, m.unit_id, m.valid_from, moved.parent_id, moved.path
+             from moved join unit_membership m on m.unit_id = moved.id and m.valid_to is null),
      opened as (insert into unit_membership (unit_id, parent_id, path, valid_from, valid_to)
                 select a.unit_id, a.parent_id, a.path, ?::date, null from a where a.valid_from < ?::date returning 1),
-     closed as (update unit_membership m set valid_to = ?::date from a where m.id = a.id and a.valid_from < ?::date returning 1)
-     update unit_membership m set path = a.path, parent_id = a.parent_id from a where m.id = a.id and a.valid_from >= ?::date`,
+     closed as (update unit_membership m set valid_to = ?::date from a where m.id = a.id and a.valid_from < ?::date returning 1),
+     rewritten as (update unit_membership m set path = a.path, parent_id = a.parent_id from a where m.id = a.id and a.valid_from >= ?::date returning 1)
+     select (select count(*) from moved)::int as n, (select count(*) from opened) + (select count(*) from closed) + (select count(*) from rewritten) as intervals`,
     [mvJson, day, day, day, day, day],
   );
   const legs: Leg[] = [];
@@ -157,14 +153,15 @@ export async function closeAt(em: EntityManager, rootIds: readonly number[], day
   const legs: Leg[] = await em.execute(
     `with r as (select id, path from admin_unit where id = any(?::int[]))
      select m.unit_id as root, m.unit_id as anc, -1 as sign, nlevel(m.path) as depth
-       from r join unit_membership m on m.path <@ r.path and m.valid_to is null and m.unit_id <> r.id
+       from r join admin_unit s on s.path <@ r.path and s.id <> r.id join unit_membership m on m.unit_id = s.id and m.valid_to is null
      union all
      select r.id, x.id::int, -1, x.n::int - 1 from r cross join unnest(string_to_array(r.path::text, '.')::int[]) with ordinality as x(id, n)`,
     [intArray(rootIds)],
   );
   await transferRollups(em, legs, day);
   await em.execute(
-    `with a as (select m.id, m.valid_from from admin_unit r join unit_membership m on m.path <@ r.path and m.valid_to is null where r.id = any(?::int[])),
+    `with a as (select m.id, m.valid_from from admin_unit r join admin_unit s on s.path <@ r.path
+                  join unit_membership m on m.unit_id = s.id and m.valid_to is null where r.id = any(?::int[])),
      gone as (delete from unit_membership m using a where m.id = a.id and a.valid_from >= ?::date returning 1)
      update unit_membership m set valid_to = ?::date from a where m.id = a.id and a.valid_from < ?::date`,
     [intArray(rootIds), day, day, day],

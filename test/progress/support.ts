@@ -40,22 +40,27 @@ export async function progressTables(t: TestApp): Promise<string> {
 }
 
 /**
- * The truth, recomputed from progress_report and the dated tree alone with plain SQL: for each unit, metric and
- * day, the sum over the reporting units beneath it ON THAT DAY (unit_membership) of their latest report on or
- * before that day. Without restructuring this is the current tree.
+ * The truth, recomputed from progress_report and the dated tree with plain SQL: for each unit, metric and day,
+ * the sum over the reporting units under it that day (unit_membership: the interval in force) of their latest
+ * report on or before that day. Without restructurings every unit has one interval and this is its current subtree.
  */
 export async function recomputed(t: TestApp, days: string[]): Promise<Map<string, { value: number; reported: number }>> {
   const rows = await t.sql<{ unit_id: number; metric: string; day: string; value: string; reported: number }>(
-    `select a.id as unit_id, m.code as metric, to_char(d.day, 'YYYY-MM-DD') as day,
-            coalesce(sum(l.value), 0)::text as value, count(l.value)::int as reported
-       from admin_unit a
-       cross join metric m
-       cross join unnest($1::date[]) as d(day)
-       left join unit_membership r on r.valid_from <= d.day and (r.valid_to is null or r.valid_to > d.day)
-                                  and a.id = any(string_to_array(r.path::text, '.')::int[])
-       left join lateral (select p.value from progress_report p where p.unit_id = r.unit_id and p.metric = m.code and p.as_of <= d.day
-                           order by p.as_of desc limit 1) l on true
-      group by a.id, m.code, d.day`,
+    // A plain select (test/support/app.ts advances the data version after any other statement).
+    `select * from (with latest as (
+       select distinct on (p.unit_id, p.metric, d.day) p.unit_id, p.metric, d.day, p.value
+         from unnest($1::date[]) as d(day) join progress_report p on p.as_of <= d.day
+        order by p.unit_id, p.metric, d.day, p.as_of desc),
+     spread as (
+       select x.id::int as unit_id, l.metric, l.day, sum(l.value) as value, count(*)::int as reported
+         from latest l
+         join unit_membership tm on tm.unit_id = l.unit_id and tm.valid_from <= l.day and (tm.valid_to is null or tm.valid_to > l.day)
+        cross join unnest(string_to_array(tm.path::text, '.')::int[]) as x(id)
+        group by 1, 2, 3)
+     select a.id as unit_id, m.code as metric, to_char(d.day, 'YYYY-MM-DD') as day,
+            coalesce(s.value, 0)::text as value, coalesce(s.reported, 0)::int as reported
+       from admin_unit a cross join metric m cross join unnest($1::date[]) as d(day)
+       left join spread s on s.unit_id = a.id and s.metric = m.code and s.day = d.day) truth`,
     [days],
   );
   return new Map(rows.map((r) => [`${r.unit_id}|${r.metric}|${r.day}`, { value: Number(r.value), reported: r.reported }]));

@@ -10,7 +10,7 @@ export const gid = (id: number) => Buffer.from(`Unit:${id}`).toString('base64url
  */
 export async function datedTruth(t: TestApp, days: string[], metric = 'eid.collected'): Promise<Map<string, number>> {
   const rows = await t.sql<{ unit_id: number; day: string; value: string }>(
-    `with latest as (
+    `select * from (with latest as (
        select distinct on (p.unit_id, d.day) p.unit_id, d.day, p.value
          from unnest($1::date[]) as d(day) join progress_report p on p.metric = $2 and p.as_of <= d.day
         order by p.unit_id, d.day, p.as_of desc)
@@ -18,7 +18,7 @@ export async function datedTruth(t: TestApp, days: string[], metric = 'eid.colle
        from latest l
        join unit_membership tm on tm.unit_id = l.unit_id and tm.valid_from <= l.day and (tm.valid_to is null or tm.valid_to > l.day)
        cross join unnest(string_to_array(tm.path::text, '.')::int[]) as x(id)
-      group by x.id, l.day`,
+      group by x.id, l.day) truth`,
     [days, metric],
   );
   return new Map(rows.map((r) => [`${r.unit_id}|${r.day}`, Number(r.value)]));
