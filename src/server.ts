@@ -15,7 +15,6 @@ import { registerRoutes, type Readiness } from './http/routes';
 import { registerGraphqlRoute } from './http/graphql-route';
 import { Drain } from './http/drain';
 import { registerFrontend } from './http/frontend';
-import { DataVersion } from './cache/data-version.repo';
 
 /**
  * Adds routes or plugins to the server before it listens (e.g. live updates over WebSocket/SSE).
@@ -67,7 +66,7 @@ export async function startHttpServer(deps: HttpServerDeps, readiness: Readiness
   setMaxPageSize(config.maxPageSize);
   const metrics = createMetrics(orm);
   const rateLimiter = new RateLimiter(orm, log, config.rateLimits.windowSeconds, config.rateLimits.flushMs);
-  const apollo = await createApollo(schema, config, log, metrics, new DataVersion((sql) => orm.em.getConnection().execute(sql)));
+  const apollo = await createApollo(schema, config, log, metrics);
   const contextFor = createContextFactory({ orm, keys, config, log, rateLimiter });
   const drain = new Drain();
 

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { UnauthenticatedError } from '../common/errors';
 import type { KeySet } from './keys';
 import { verifyAccessTokenOnce } from './verified-tokens';
+import { DATA_VERSION_COLUMN } from '../cache/data-version.repo';
 import { Role } from './roles';
 import type { GrantScope } from './ability';
 
@@ -24,8 +25,8 @@ export interface CurrentPrincipal {
   grants: CurrentGrant[];
   sessionId?: string;
   apiKeyId?: number;
-  /** The shared data version read in the same statement (src/cache/data-version.repo.ts); absent before that migration. */
-  dataVersion?: string;
+  /** The shared data version, read in the same statement (src/cache/data-version.repo.ts). */
+  dataVersion: string;
 }
 
 interface Row {
@@ -42,7 +43,7 @@ interface Row {
   hamlet_paths: string[] | null;
   api_key_id?: number;
   last_used_at?: Date | null;
-  data_version: string | null;
+  data_version: string;
 }
 
 /*
@@ -56,7 +57,7 @@ const HAMLET_PATHS = `case when g.role = 'TEAM_LEADER' then (
      where a.team_id = g.team_id and a.status <> 'CANCELLED' and h.path <@ u.path) end as hamlet_paths`;
 const PRINCIPAL_COLUMNS = `p.id, p.kind, p.display_name, p.username, (select hu.path::text from admin_unit hu where hu.id = p.home_unit_id) as home_path, g.id as grant_id, g.role, g.unit_id, u.path::text as unit_path, g.team_id, ${HAMLET_PATHS}`;
 // Read with the principal so a cached dashboard answer needs no statement of its own (src/cache).
-const DATA_VERSION = `(select last_value::text from data_version_seq) as data_version`;
+const DATA_VERSION = `${DATA_VERSION_COLUMN} as data_version`;
 const GRANT_JOINS = `left join "grant" g on g.principal_id = p.id left join admin_unit u on u.id = g.unit_id`;
 
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -126,7 +127,7 @@ function toPrincipal(rows: Row[]): CurrentPrincipal {
     displayName: first.display_name,
     username: first.username,
     homePath: first.home_path,
-    dataVersion: first.data_version ?? undefined,
+    dataVersion: first.data_version,
     grants: rows
       .filter((r) => r.grant_id !== null)
       .map((r) => ({

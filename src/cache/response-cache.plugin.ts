@@ -4,8 +4,8 @@ import { todayInVietnam } from '../common/scalars';
 import { isCacheableDocument } from './cacheable';
 import { jurisdictionKey } from './jurisdiction-key';
 import { unchangedFieldCount } from './nothing-changed';
+import { bumpDataVersion } from './data-version.repo';
 import { fragmentsOf, rootFieldNames } from '../auth/operation-gate.plugin';
-import type { DataVersion } from './data-version.repo';
 import type { ResponseCache } from './response-cache';
 
 /** Mutations that change no data a cached answer can show (sessions and passwords only). */
@@ -16,7 +16,7 @@ const NO_SHARED_DATA = new Set(['login', 'refreshSession', 'logout', 'changeMyPa
  * documents qualify) and advances the data version after every mutation. The key is the document, the operation,
  * the variables, the caller's grants and today's date (the default `asOf`); never the principal.
  */
-export function responseCachePlugin(cache: ResponseCache | null, version: DataVersion): ApolloServerPlugin<Context> {
+export function responseCachePlugin(cache: ResponseCache | null): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       let key: string | null = null;
@@ -26,7 +26,7 @@ export function responseCachePlugin(cache: ResponseCache | null, version: DataVe
         async responseForOperation({ contextValue: ctx, operation, document, schema, queryHash, request }): Promise<GraphQLResponse | null> {
           if (!cache || !ctx.principal || operation.operation !== 'query' || !isCacheableDocument(schema, document)) return null;
           key = `${queryHash}\u0000${request.operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}\u0000${jurisdictionKey(ctx.principal)}\u0000${todayInVietnam()}`;
-          readVersion = ctx.principal.dataVersion ?? (await version.current());
+          readVersion = ctx.principal.dataVersion;
           const data = cache.get(key, readVersion);
           if (!data) return null;
           hit = true;
@@ -39,7 +39,7 @@ export function responseCachePlugin(cache: ResponseCache | null, version: DataVe
             const roots = rootFieldNames(operation, fragmentsOf(document));
             const onlyPrivate = roots.every((name) => NO_SHARED_DATA.has(name));
             const allUnchanged = unchangedFieldCount(ctx) >= roots.length;
-            if (!onlyPrivate && !allUnchanged) await version.bump().catch((err: unknown) => ctx.log.error({ err }, 'data version not advanced'));
+            if (!onlyPrivate && !allUnchanged) await bumpDataVersion(ctx.em).catch((err: unknown) => ctx.log.error({ err }, 'data version not advanced'));
             return;
           }
           if (!cache || !key || hit || response.body.kind !== 'single') return;

@@ -1,4 +1,4 @@
-import { GraphQLError, Kind, type ASTVisitor, type FieldNode, type GraphQLField, type GraphQLSchema, type ValidationContext, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionSetNode, getNamedType, getNullableType, isListType, isObjectType } from 'graphql';
+import { GraphQLError, Kind, type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLField, type GraphQLSchema, type ValidationContext, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionSetNode, getNamedType, getNullableType, isListType, isObjectType } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { DEFAULT_PAGE_SIZE } from './pagination';
@@ -92,26 +92,36 @@ const producedEstimator: ComplexityEstimator = ({ type, field, args, childComple
 };
 
 /** Computes the cost once the operation is known (variables included) and refuses it before execution. */
+/**
+ * Computes the cost once the operation is known (variables included) and refuses it before execution. The cost
+ * depends only on the parsed document (Apollo reuses it per query text), the operation and the variables, so it
+ * is computed once per combination rather than on every request of a dashboard.
+ */
 export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
+  const known = new WeakMap<DocumentNode, Map<string, number | null>>();
+  const costOf = (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number | null => {
+    let byInput = known.get(document);
+    if (!byInput) known.set(document, (byInput = new Map()));
+    const key = `${operationName ?? ''}\u0000${JSON.stringify(variables)}\u0000${todayInVietnam()}`;
+    let cost = byInput.get(key);
+    if (cost === undefined) {
+      try {
+        cost = getComplexity({ schema, query: document, operationName, variables, estimators: [producedEstimator, simpleEstimator({ defaultComplexity: 1 })] });
+      } catch (e) {
+        // Invalid variables: execution reports them to the client as BAD_USER_INPUT.
+        if (!(e instanceof GraphQLError)) throw e;
+        cost = null;
+      }
+      if (byInput.size < 256) byInput.set(key, cost);
+    }
+    return cost;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [producedEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch (e) {
-            // Invalid variables: execution reports them to the client as BAD_USER_INPUT.
-            if (e instanceof GraphQLError) return;
-            throw e;
-          }
-          if (cost > maxCost) {
+          const cost = costOf(document, request.operationName ?? undefined, request.variables ?? {});
+          if (cost !== null && cost > maxCost) {
             throw limitError(`The query costs ${cost}; the maximum cost is ${maxCost}. Ask for smaller pages or fewer nested lists.`, 'maxCost', maxCost, cost);
           }
         },

@@ -13,10 +13,9 @@ import { formatError, unavailableStatusPlugin } from '../common/format-error';
 import { operationGatePlugin } from '../auth/operation-gate.plugin';
 import { responseCachePlugin } from '../cache/response-cache.plugin';
 import { ResponseCache } from '../cache/response-cache';
-import type { DataVersion } from '../cache/data-version.repo';
 
 /** The Apollo server behind /graphql: limits, error masking, per-operation log and metrics. */
-export async function createApollo(schema: GraphQLSchema, config: Config, log: Logger, metrics: AppMetrics, dataVersion: DataVersion): Promise<ApolloServer<Context>> {
+export async function createApollo(schema: GraphQLSchema, config: Config, log: Logger, metrics: AppMetrics): Promise<ApolloServer<Context>> {
   const responseCache = config.responseCache.maxBytes > 0 ? new ResponseCache(config.responseCache.maxBytes, config.responseCache.ttlSeconds) : null;
   const apollo = new ApolloServer<Context>({
     schema,
@@ -39,7 +38,7 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
       legacyJsonStatusPlugin(),
       costLimitPlugin(schema, config.limits.maxCost),
       unavailableStatusPlugin(config.db.retryAfterSeconds),
-      responseCachePlugin(responseCache, dataVersion),
+      responseCachePlugin(responseCache),
       requestLogPlugin(log, metrics, config.metricsOperationNames),
       responseExtensionsPlugin(config),
     ],

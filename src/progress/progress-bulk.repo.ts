@@ -1,3 +1,4 @@
+import { BUMP_DATA_VERSION } from '../cache/data-version.repo';
 import type { Scope } from '../common/scoped';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -335,9 +336,9 @@ export async function insertImportAudit(sql: Sql, entry: { principalId: number |
   );
 }
 
-/** Tells response caches that data changed (the sequence exists once the cache's migration has run). */
+/** Tells response caches that data changed (src/cache/data-version.repo.ts). */
 export async function bumpDataVersion(sql: Sql): Promise<void> {
-  await sql.run(`select nextval(to_regclass('data_version_seq'))`);
+  await sql.run(BUMP_DATA_VERSION);
 }
 
 export async function chunkRows(sql: Sql, chunk: number): Promise<number> {
