@@ -83,9 +83,9 @@ async function main(): Promise<void> {
 
     // ---- servers ----------------------------------------------------------------------------------------------
     const key = generateSigningKey();
-    // The heap bound of `npm start` and the Dockerfile, so the memory figure is the one production runs with.
-    const heap = /--max-old-space-size=\d+/.exec(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start)?.[0];
-    const nodeArgs = [...(heap ? [heap] : []), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [])];
+    // The V8 flags of `npm start` (heap bounds), so the figures are the ones production runs with.
+    const startFlags = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/main\.js/.exec(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start)?.[1];
+    const nodeArgs = [...(startFlags?.trim().split(/\s+/) ?? []), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [])];
     api = await startApiServer({ root: ROOT, databaseUrl: db.url, privateKeyPem: key, mode: 'production', nodeArgs, log });
     probe = await startApiServer({ root: ROOT, databaseUrl: db.url, privateKeyPem: key, mode: 'development', log });
     const fields = await schemaFields(probe.url);

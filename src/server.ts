@@ -10,6 +10,8 @@ import { setMaxPageSize } from './common/pagination';
 import { RateLimiter } from './common/rate-limit';
 import { createMetrics } from './observability/metrics';
 import { createApollo } from './http/apollo';
+import { operationRecorder } from './observability/request-log.plugin';
+import { ResponseCache } from './cache/response-cache';
 import { registerSecurity } from './http/security';
 import { registerRoutes, type Readiness } from './http/routes';
 import { registerGraphqlRoute } from './http/graphql-route';
@@ -66,7 +68,9 @@ export async function startHttpServer(deps: HttpServerDeps, readiness: Readiness
   setMaxPageSize(config.maxPageSize);
   const metrics = createMetrics(orm);
   const rateLimiter = new RateLimiter(orm, log, config.rateLimits.windowSeconds, config.rateLimits.flushMs);
-  const apollo = await createApollo(schema, config, log, metrics);
+  const record = operationRecorder(metrics, config.metricsOperationNames);
+  const responseCache = config.responseCache.maxBytes > 0 ? new ResponseCache(config.responseCache.maxBytes, config.responseCache.ttlSeconds) : null;
+  const apollo = await createApollo(schema, config, log, { record, responseCache });
   const contextFor = createContextFactory({ orm, keys, config, log, rateLimiter });
   const drain = new Drain();
 
@@ -91,7 +95,7 @@ export async function startHttpServer(deps: HttpServerDeps, readiness: Readiness
     await registerSecurity(app, config);
     drain.install(app);
     await registerFrontend(app, { config, orm, keys, schema, log, metrics, contextFor });
-    registerGraphqlRoute(app, { apollo, config, log, contextFor });
+    registerGraphqlRoute(app, { apollo, config, log, contextFor, responseCache, record });
     registerRoutes(app, { config, orm, keys, metrics, readiness });
     for (const extend of deps.extensions ?? []) await extend(app, { contextFor });
     await app.listen({ port: config.port, host: config.host });

@@ -6,6 +6,7 @@ import type { KeySet } from './keys';
 import { verifyAccessTokenOnce } from './verified-tokens';
 import { DATA_VERSION_COLUMN } from '../cache/data-version.repo';
 import { Role } from './roles';
+import { queryPrepared } from '../db/prepared';
 import type { GrantScope } from './ability';
 
 export const API_KEY_PREFIX = 'p06_';
@@ -60,6 +61,13 @@ const PRINCIPAL_COLUMNS = `p.id, p.kind, p.display_name, p.username, (select hu.
 const DATA_VERSION = `${DATA_VERSION_COLUMN} as data_version`;
 const GRANT_JOINS = `left join "grant" g on g.principal_id = p.id left join admin_unit u on u.id = g.unit_id`;
 
+// Every request with a token runs it: prepared once per connection (db/prepared.ts).
+const SESSION_PRINCIPAL = `select ${PRINCIPAL_COLUMNS}, ${DATA_VERSION}
+   from principal p
+   join refresh_session s on s.id = $1 and s.principal_id = p.id and s.revoked_at is null and s.expires_at > now()
+   ${GRANT_JOINS}
+  where p.id = $2 and p.status = 'ACTIVE'`;
+
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 /**
@@ -86,14 +94,7 @@ export async function authenticate(
       ? new UnauthenticatedError('The access token has expired: get a new one with refreshSession.', 'EXPIRED')
       : new UnauthenticatedError('The access token is invalid.', 'INVALID');
   }
-  const rows: Row[] = await em.execute(
-    `select ${PRINCIPAL_COLUMNS}, ${DATA_VERSION}
-       from principal p
-       join refresh_session s on s.id = ? and s.principal_id = p.id and s.revoked_at is null and s.expires_at > now()
-       ${GRANT_JOINS}
-      where p.id = ? and p.status = 'ACTIVE'`,
-    [claims.sessionId, claims.principalId],
-  );
+  const rows = await queryPrepared<Row>(em, 'authenticate_session', SESSION_PRINCIPAL, [claims.sessionId, claims.principalId]);
   if (rows.length === 0) throw new UnauthenticatedError('The session has ended or the account is disabled: sign in again.', 'SESSION_ENDED');
   return { ...toPrincipal(rows), sessionId: claims.sessionId };
 }

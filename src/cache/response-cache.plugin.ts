@@ -1,12 +1,16 @@
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
 import type { Context } from '../context';
-import { todayInVietnam } from '../common/scalars';
 import { isCacheableDocument } from './cacheable';
-import { jurisdictionKey } from './jurisdiction-key';
+import { responseCacheKey } from './cache-key';
 import { unchangedFieldCount } from './nothing-changed';
 import { bumpDataVersion } from './data-version.repo';
 import { fragmentsOf, rootFieldNames } from '../auth/operation-gate.plugin';
 import type { ResponseCache } from './response-cache';
+
+/** Said only outside production: a hit would tell a caller that someone with the same grants asked the same. */
+export function cacheHeaders(ctx: Pick<Context, 'config'>): [string, string][] {
+  return ctx.config.env === 'production' ? [] : [['x-response-cache', 'hit']];
+}
 
 /** Mutations that change no data a cached answer can show (sessions and passwords only). */
 const NO_SHARED_DATA = new Set(['login', 'refreshSession', 'logout', 'changeMyPassword']);
@@ -23,16 +27,16 @@ export function responseCachePlugin(cache: ResponseCache | null): ApolloServerPl
       let readVersion = '';
       let hit = false;
       return {
-        async responseForOperation({ contextValue: ctx, operation, document, schema, queryHash, request }): Promise<GraphQLResponse | null> {
+        async responseForOperation({ contextValue: ctx, operation, document, schema, request, source }): Promise<GraphQLResponse | null> {
           if (!cache || !ctx.principal || operation.operation !== 'query' || !isCacheableDocument(schema, document)) return null;
-          key = `${queryHash}\u0000${request.operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}\u0000${jurisdictionKey(ctx.principal)}\u0000${todayInVietnam()}`;
+          key = responseCacheKey(source, request.operationName, request.variables, ctx.principal);
           readVersion = ctx.principal.dataVersion;
-          const data = cache.get(key, readVersion);
-          if (!data) return null;
+          const json = cache.get(key, readVersion);
+          if (!json) return null;
+          // POSTs are answered before Apollo (cached-answer.ts); this is the path of GETs (ETag) and the like.
           hit = true;
-          // Said only outside production: a hit would tell a caller that someone with the same grants asked the same.
-          const headers = new HeaderMap(ctx.config.env === 'production' ? [] : [['x-response-cache', 'hit']]);
-          return { http: { status: undefined, headers }, body: { kind: 'single', singleResult: { data } } };
+          const headers = new HeaderMap(cacheHeaders(ctx));
+          return { http: { status: undefined, headers }, body: { kind: 'single', singleResult: { data: JSON.parse(json.toString()) as Record<string, unknown> } } };
         },
         async willSendResponse({ response, operation, document, contextValue: ctx }) {
           if (operation?.operation === 'mutation') {

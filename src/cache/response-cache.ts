@@ -2,7 +2,8 @@ import { LRUCache } from 'lru-cache';
 
 interface Entry {
   version: string;
-  data: Record<string, unknown>;
+  /** The answer's `data`, serialized once: hits are written to the socket as they are. */
+  json: Buffer;
 }
 
 /**
@@ -20,13 +21,14 @@ export class ResponseCache {
     });
   }
 
-  get(key: string, version: string): Record<string, unknown> | undefined {
+  /** The serialized `data` of the answer stored under `key` at `version`, if that is still the version. */
+  get(key: string, version: string): Buffer | undefined {
     const e = this.entries.get(key);
-    return e && e.version === version ? e.data : undefined;
+    return e && e.version === version ? e.json : undefined;
   }
 
   set(key: string, version: string, data: Record<string, unknown>): void {
-    const size = 2 * JSON.stringify(data).length + key.length * 2 + 200;
-    this.entries.set(key, { version, data }, { size });
+    const json = Buffer.from(JSON.stringify(data));
+    this.entries.set(key, { version, json }, { size: json.length + key.length * 2 + 200 });
   }
 }

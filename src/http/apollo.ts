@@ -5,18 +5,22 @@ import type { Logger } from 'pino';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config';
 import type { Context } from '../context';
-import type { AppMetrics } from '../observability/metrics';
-import { requestLogPlugin } from '../observability/request-log.plugin';
+import { requestLogPlugin, type OperationRecorder } from '../observability/request-log.plugin';
 import { aliasLimit, boundedStringify, costLimitPlugin, depthLimit, noSubscriptions } from '../common/query-limits';
 import { responseExtensionsPlugin } from '../observability/response-extensions.plugin';
 import { formatError, unavailableStatusPlugin } from '../common/format-error';
 import { operationGatePlugin } from '../auth/operation-gate.plugin';
 import { responseCachePlugin } from '../cache/response-cache.plugin';
-import { ResponseCache } from '../cache/response-cache';
+import type { ResponseCache } from '../cache/response-cache';
 
-/** The Apollo server behind /graphql: limits, error masking, per-operation log and metrics. */
-export async function createApollo(schema: GraphQLSchema, config: Config, log: Logger, metrics: AppMetrics): Promise<ApolloServer<Context>> {
-  const responseCache = config.responseCache.maxBytes > 0 ? new ResponseCache(config.responseCache.maxBytes, config.responseCache.ttlSeconds) : null;
+/** The Apollo server behind /graphql: limits, error masking, shared answers, per-operation log and metrics. */
+export async function createApollo(
+  schema: GraphQLSchema,
+  config: Config,
+  log: Logger,
+  deps: { record: OperationRecorder; responseCache: ResponseCache | null },
+): Promise<ApolloServer<Context>> {
+  const { record, responseCache } = deps;
   const apollo = new ApolloServer<Context>({
     schema,
     validationRules: [noSubscriptions, depthLimit(config.limits.maxDepth), aliasLimit(config.limits.maxAliases)],
@@ -39,7 +43,7 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
       costLimitPlugin(schema, config.limits.maxCost),
       unavailableStatusPlugin(config.db.retryAfterSeconds),
       responseCachePlugin(responseCache),
-      requestLogPlugin(log, metrics, config.metricsOperationNames),
+      requestLogPlugin(record),
       responseExtensionsPlugin(config),
     ],
   });

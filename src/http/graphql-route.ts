@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { ApolloServer } from '@apollo/server';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { Logger } from 'pino';
@@ -9,6 +9,10 @@ import { nestingRefusal } from '../common/query-limits';
 import { graphqlError } from './replies';
 import { rateLimitHeaders } from '../common/rate-limit-headers';
 import { conditionalGet } from '../common/conditional-get';
+import type { ResponseCache } from '../cache/response-cache';
+import type { OperationRecorder } from '../observability/request-log.plugin';
+import { cachedAnswer, postedOperation } from '../cache/cached-answer';
+import { responseExtensions, SQL_STATEMENTS_HEADER } from '../observability/response-extensions.plugin';
 
 class NulInBodyError extends Error {
   readonly statusCode = 400;
@@ -20,8 +24,18 @@ class NulInBodyError extends Error {
  * parameters), at most MAX_BODY_BYTES; every other content type is refused (415) before Apollo,
  * which keeps form posts (CSRF) out. Errors raised before GraphQL runs get GraphQL-shaped bodies.
  */
-export function registerGraphqlRoute(app: FastifyInstance, deps: { apollo: ApolloServer<Context>; config: Config; log: Logger; contextFor: (request: RequestFacts) => Promise<Context> }): void {
-  const { apollo, config, log, contextFor } = deps;
+export function registerGraphqlRoute(
+  app: FastifyInstance,
+  deps: {
+    apollo: ApolloServer<Context>;
+    config: Config;
+    log: Logger;
+    contextFor: (request: RequestFacts) => Promise<Context>;
+    responseCache: ResponseCache | null;
+    record: OperationRecorder;
+  },
+): void {
+  const { apollo, config, log, contextFor, responseCache, record } = deps;
   app.removeAllContentTypeParsers();
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -44,13 +58,32 @@ export function registerGraphqlRoute(app: FastifyInstance, deps: { apollo: Apoll
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not found' }));
 
+  // A context built before Apollo (to look for a shared answer) is the one Apollo runs with: one authentication.
+  const builtContexts = new WeakMap<FastifyRequest, Promise<Context>>();
+  const facts = (request: FastifyRequest): RequestFacts => ({ id: request.id, ip: request.ip, authorization: request.headers.authorization, raw: request.raw });
   const apolloHandler = fastifyApolloHandler(apollo, {
-    context: (request: FastifyRequest) => contextFor({ id: request.id, ip: request.ip, authorization: request.headers.authorization, raw: request.raw }),
+    context: (request: FastifyRequest) => builtContexts.get(request) ?? contextFor(facts(request)),
   });
+  const answer: RouteHandlerMethod = async function answer(request, reply) {
+    const op = request.method === 'POST' && request.headers.authorization ? postedOperation(request.body) : null;
+    if (op && responseCache) {
+      const started = process.hrtime.bigint();
+      const built = contextFor(facts(request));
+      builtContexts.set(request, built);
+      // A failure (bad token, rate limit, database) is Apollo's to answer, from the same rejected promise.
+      const ctx = await built.catch(() => null);
+      const hit = ctx && cachedAnswer(responseCache, op, ctx, () => responseExtensions(config, ctx.requestId, request.headers[SQL_STATEMENTS_HEADER]), record, started);
+      if (hit) {
+        for (const [k, v] of hit.headers) void reply.header(k, v);
+        return reply.code(200).type('application/json; charset=utf-8').send(hit.body);
+      }
+    }
+    return apolloHandler.call(this, request as never, reply as never);
+  };
   // Statement counting (extensions.sqlStatements) follows the request with AsyncLocalStorage, which
   // costs every promise: development and tests only.
-  const handler: typeof apolloHandler =
-    config.env === 'production' ? apolloHandler : function counting(request, reply) { return countStatements(() => apolloHandler.call(this, request, reply)); };
+  const handler: RouteHandlerMethod =
+    config.env === 'production' ? answer : function counting(request, reply) { return countStatements(() => answer.call(this, request, reply)); };
   app.route({
     method: ['GET', 'POST'],
     url: '/graphql',

@@ -6,6 +6,13 @@ import { currentStatementCount } from '../db/request-scope';
 /** The request header that asks for `extensions.sqlStatements` (development and test only). */
 export const SQL_STATEMENTS_HEADER = 'x-debug-sql';
 
+/** `extensions` of an answer: the request id, and the statement count when asked for outside production. */
+export function responseExtensions(config: Pick<Config, 'env'>, requestId: string, sqlHeader: string | string[] | undefined): Record<string, unknown> {
+  const scope = currentStatementCount();
+  const asked = config.env !== 'production' && scope !== undefined && sqlHeader === '1';
+  return asked ? { requestId, sqlStatements: scope.sqlStatements } : { requestId };
+}
+
 /**
  * Adds `extensions.requestId` to every response (and to every error), and `extensions.sqlStatements` (statements
  * the request ran, for the statement-count tests and the bench probe) only when the request asks with
@@ -22,12 +29,9 @@ export function responseExtensionsPlugin(config: Pick<Config, 'env'>): ApolloSer
         },
         async willSendResponse({ response, request, contextValue }) {
           if (response.body?.kind !== 'single') return;
-          const scope = currentStatementCount();
-          const asked = config.env !== 'production' && scope !== undefined && request.http?.headers.get(SQL_STATEMENTS_HEADER) === '1';
           response.body.singleResult.extensions = {
             ...response.body.singleResult.extensions,
-            requestId: contextValue.requestId,
-            ...(asked ? { sqlStatements: scope.sqlStatements } : {}),
+            ...responseExtensions(config, contextValue.requestId, request.http?.headers.get(SQL_STATEMENTS_HEADER)),
           };
           const result = response.body.singleResult;
           if (result.errors) result.errors = result.errors.map((e) => ({ ...e, extensions: { ...e.extensions, requestId: e.extensions?.requestId ?? contextValue.requestId } }));

@@ -119,4 +119,49 @@ describe('shared response cache', () => {
       for (const n of nodes) expect([n.code, n.progress.value]).toEqual([n.code, truth.get(`${ids[n.code]}|eid.collected|${todayInVietnam()}`)!.value]);
     }
   });
+
+  it('answers a hit like a computed answer: same body shape, headers, request id, statement count, on POST and GET', async () => {
+    const v1 = await principalWith(t, [{ role: 'VIEWER', unit: 'B' }]);
+    const v2 = await principalWith(t, [{ role: 'VIEWER', unit: 'B' }]);
+    const DOC = `query Shape($c: String!) { unitByCode(code: $c) { code name progress(metric: "eid.collected") { value } } }`;
+    const post = (token: string) =>
+      fetch(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-debug-sql': '1' },
+        body: JSON.stringify({ query: DOC, operationName: 'Shape', variables: { c: 'B' } }),
+      });
+    const miss = await post(v1.token);
+    const hit = await post(v2.token);
+    expect([miss.headers.get('x-response-cache'), hit.headers.get('x-response-cache')]).toEqual([null, 'hit']);
+    expect(hit.status).toBe(200);
+    expect(hit.headers.get('content-type')).toBe(miss.headers.get('content-type'));
+    const [m, h] = [(await miss.json()) as any, (await hit.json()) as any];
+    expect(Object.keys(h)).toEqual(Object.keys(m));
+    expect(h.data).toEqual(m.data);
+    expect(h.extensions.requestId).toBe(hit.headers.get('x-request-id'));
+    expect(m.extensions.sqlStatements).toBeGreaterThan(1);
+    expect(h.extensions.sqlStatements).toBe(1); // authentication (with the data version) only
+
+    const url = `${t.url}?query=${encodeURIComponent(DOC)}&operationName=Shape&variables=${encodeURIComponent(JSON.stringify({ c: 'B' }))}`;
+    const viaGet = await fetch(url, { headers: { authorization: `Bearer ${v1.token}`, 'apollo-require-preflight': '1' } });
+    expect(viaGet.headers.get('x-response-cache')).toBe('hit');
+    expect(((await viaGet.json()) as any).data).toEqual(m.data);
+  });
+
+  it('answers a bad token, a bad body or a cached document with a changed variable as Apollo does', async () => {
+    const v = await principalWith(t, [{ role: 'VIEWER', unit: 'A' }]);
+    await cached(BY_CODE, { c: 'A' }, v.token);
+    expect((await cached(BY_CODE, { c: 'A' }, v.token)).hit).toBe(true);
+    const forged = await cached(BY_CODE, { c: 'A' }, `${v.token.slice(0, -4)}AAAA`);
+    expect([forged.hit, codeOf(forged.body)]).toEqual([false, 'UNAUTHENTICATED']);
+    const other = await cached(BY_CODE, { c: 'B' }, v.token);
+    expect([other.hit, codeOf(other.body)]).toEqual([false, 'NOT_FOUND']);
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${v.token}` },
+      body: JSON.stringify({ query: BY_CODE, variables: ['A'] }),
+    });
+    expect(res.headers.get('x-response-cache')).toBeNull();
+    expect(res.status).toBe(400);
+  });
 });
