@@ -3,6 +3,7 @@ import type { OperationRecorder } from '../observability/request-log.plugin';
 import type { ResponseCache } from './response-cache';
 import { responseCacheKey } from './cache-key';
 import { cacheHeaders } from './response-cache.plugin';
+import { InFlight } from './in-flight';
 
 /** A POST body that names its document by text (no persisted-query hash or other extensions). */
 export interface PostedOperation {
@@ -27,24 +28,41 @@ export interface CachedAnswer {
 
 const DATA_OPEN = Buffer.from('{"data":');
 
+/** A stored answer to send, or, when this caller computes an answer others may wait for, what to call when done. */
+export interface Lookup {
+  hit?: CachedAnswer;
+  release?: () => void;
+}
+
 /**
- * The shared answer to this operation for this caller, ready to write, or null (Apollo then runs it).
- * Only answers the plugin stored are found here: Apollo decided once, for the same document, variables and
- * grants, that the operation is a cacheable query, allowed and within the limits, so none of that is redone.
+ * Shared answers looked up before Apollo. Only answers the plugin stored are found here: Apollo decided once, for
+ * the same document, variables and grants, that the operation is a cacheable query, allowed and within the limits,
+ * so none of that is redone. A key whose answer is stale (a write advanced the version) is computed by one caller
+ * while the others with the same key wait for it.
  */
-export function cachedAnswer(
-  cache: ResponseCache,
-  op: PostedOperation,
-  ctx: Context,
-  extensions: () => Record<string, unknown>,
-  record: OperationRecorder,
-  started: bigint,
-): CachedAnswer | null {
-  const principal = ctx.principal;
-  if (!principal) return null;
-  const json = cache.get(responseCacheKey(op.query, op.operationName, op.variables, principal), principal.dataVersion);
-  if (!json) return null;
-  const body = Buffer.concat([DATA_OPEN, json, Buffer.from(`,"extensions":${JSON.stringify(extensions())}}`)]);
-  record(ctx.log, op.operationName, 'query', Number(process.hrtime.bigint() - started) / 1e9, []);
-  return { body, headers: cacheHeaders(ctx) };
+export class SharedAnswers {
+  private readonly inFlight = new InFlight();
+
+  constructor(
+    private readonly cache: ResponseCache,
+    private readonly record: OperationRecorder,
+  ) {}
+
+  async lookup(op: PostedOperation, ctx: Context, extensions: () => Record<string, unknown>, started: bigint): Promise<Lookup> {
+    const principal = ctx.principal;
+    if (!principal) return {};
+    const key = responseCacheKey(op.query, op.operationName, op.variables, principal);
+    const version = principal.dataVersion;
+    let json = this.cache.get(key, version);
+    if (!json && this.cache.knows(key)) {
+      const running = this.inFlight.running(key, version);
+      if (!running) return { release: this.inFlight.start(key, version) };
+      await running;
+      json = this.cache.get(key, version);
+    }
+    if (!json) return {};
+    const body = Buffer.concat([DATA_OPEN, json, Buffer.from(`,"extensions":${JSON.stringify(extensions())}}`)]);
+    this.record(ctx.log, op.operationName, 'query', Number(process.hrtime.bigint() - started) / 1e9, []);
+    return { hit: { body, headers: cacheHeaders(ctx) } };
+  }
 }

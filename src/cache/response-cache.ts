@@ -27,6 +27,11 @@ export class ResponseCache {
     return e && e.version === version ? e.json : undefined;
   }
 
+  /** Whether an answer (of any version) is stored under `key`: the key belongs to a cacheable query. */
+  knows(key: string): boolean {
+    return this.entries.has(key, { updateAgeOnHas: false });
+  }
+
   set(key: string, version: string, data: Record<string, unknown>): void {
     const json = Buffer.from(JSON.stringify(data));
     this.entries.set(key, { version, json }, { size: json.length + key.length * 2 + 200 });

@@ -11,7 +11,7 @@ import { rateLimitHeaders } from '../common/rate-limit-headers';
 import { conditionalGet } from '../common/conditional-get';
 import type { ResponseCache } from '../cache/response-cache';
 import type { OperationRecorder } from '../observability/request-log.plugin';
-import { cachedAnswer, postedOperation } from '../cache/cached-answer';
+import { postedOperation, SharedAnswers } from '../cache/cached-answer';
 import { responseExtensions, SQL_STATEMENTS_HEADER } from '../observability/response-extensions.plugin';
 
 class NulInBodyError extends Error {
@@ -64,21 +64,28 @@ export function registerGraphqlRoute(
   const apolloHandler = fastifyApolloHandler(apollo, {
     context: (request: FastifyRequest) => builtContexts.get(request) ?? contextFor(facts(request)),
   });
+  const shared = responseCache ? new SharedAnswers(responseCache, record) : null;
   const answer: RouteHandlerMethod = async function answer(request, reply) {
-    const op = request.method === 'POST' && request.headers.authorization ? postedOperation(request.body) : null;
-    if (op && responseCache) {
+    const op = shared && request.method === 'POST' && request.headers.authorization ? postedOperation(request.body) : null;
+    let release: (() => void) | undefined;
+    if (op && shared) {
       const started = process.hrtime.bigint();
       const built = contextFor(facts(request));
       builtContexts.set(request, built);
       // A failure (bad token, rate limit, database) is Apollo's to answer, from the same rejected promise.
       const ctx = await built.catch(() => null);
-      const hit = ctx && cachedAnswer(responseCache, op, ctx, () => responseExtensions(config, ctx.requestId, request.headers[SQL_STATEMENTS_HEADER]), record, started);
-      if (hit) {
-        for (const [k, v] of hit.headers) void reply.header(k, v);
-        return reply.code(200).type('application/json; charset=utf-8').send(hit.body);
+      const found = ctx ? await shared.lookup(op, ctx, () => responseExtensions(config, ctx.requestId, request.headers[SQL_STATEMENTS_HEADER]), started) : {};
+      if (found.hit) {
+        for (const [k, v] of found.hit.headers) void reply.header(k, v);
+        return reply.code(200).type('application/json; charset=utf-8').send(found.hit.body);
       }
+      release = found.release;
     }
-    return apolloHandler.call(this, request as never, reply as never);
+    try {
+      return await apolloHandler.call(this, request as never, reply as never);
+    } finally {
+      release?.();
+    }
   };
   // Statement counting (extensions.sqlStatements) follows the request with AsyncLocalStorage, which
   // costs every promise: development and tests only.

@@ -164,4 +164,21 @@ describe('shared response cache', () => {
     expect(res.headers.get('x-response-cache')).toBeNull();
     expect(res.status).toBe(400);
   });
+
+  it('after a write, computes a stale answer once while callers asking the same wait for it', async () => {
+    const officer = await principalWith(t, [{ role: 'OFFICER', unit: 'A' }]);
+    const viewers = await Promise.all(Array.from({ length: 8 }, () => principalWith(t, [{ role: 'VIEWER', unit: 'A' }])));
+    const hamlet = await gid('A2b-1', officer.token);
+    const DOC = `query Stampede($c: String!) { unitByCode(code: $c) { code progress(metric: "eid.collected") { value } children(first: 10) { nodes { progress(metric: "eid.collected") { value } } } } }`;
+    await cached(DOC, { c: 'A' }, viewers[0].token);
+    for (const value of [70, 90]) {
+      ok(await gql(t, REPORT, { input: { unitId: hamlet, asOf: todayInVietnam(), values: [{ metric: 'eid.collected', value }], correctionReason: 'sửa' } }, officer.token));
+      const answers = await Promise.all(viewers.map((v) => cached(DOC, { c: 'A' }, v.token)));
+      expect(answers.filter((a) => !a.hit)).toHaveLength(1);
+      const values = new Set(answers.map((a) => JSON.stringify(a.body.data)));
+      expect(values.size).toBe(1);
+      const truth = await recomputed(t, [todayInVietnam()]);
+      expect(answers[0].body.data.unitByCode.progress.value).toBe(truth.get(`${ids.A}|eid.collected|${todayInVietnam()}`)!.value);
+    }
+  });
 });
