@@ -37,7 +37,7 @@ export interface Lookup {
 /**
  * Shared answers looked up before Apollo. Only answers the plugin stored are found here: Apollo decided once, for
  * the same document, variables and grants, that the operation is a cacheable query, allowed and within the limits,
- * so none of that is redone. A key whose answer is stale (a write advanced the version) is computed by one caller
+ * so none of that is redone. A missing or stale answer (a write advanced the version) is computed by one caller
  * while the others with the same key wait for it.
  */
 export class SharedAnswers {
@@ -48,13 +48,19 @@ export class SharedAnswers {
     private readonly record: OperationRecorder,
   ) {}
 
+  /** Known shareable, or not decided yet and surely no mutation (the word is absent from the text). */
+  private mayShare(query: string): boolean {
+    const verdict = this.cache.shareable(query);
+    return verdict ?? !query.includes('mutation');
+  }
+
   async lookup(op: PostedOperation, ctx: Context, extensions: () => Record<string, unknown>, started: bigint): Promise<Lookup> {
     const principal = ctx.principal;
     if (!principal) return {};
     const key = responseCacheKey(op.query, op.operationName, op.variables, principal);
     const version = principal.dataVersion;
     let json = this.cache.get(key, version);
-    if (!json && this.cache.knows(key)) {
+    if (!json && this.mayShare(op.query)) {
       const running = this.inFlight.running(key, version);
       if (!running) return { release: this.inFlight.start(key, version) };
       await running;

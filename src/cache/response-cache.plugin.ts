@@ -28,7 +28,10 @@ export function responseCachePlugin(cache: ResponseCache | null): ApolloServerPl
       let hit = false;
       return {
         async responseForOperation({ contextValue: ctx, operation, document, schema, request, source }): Promise<GraphQLResponse | null> {
-          if (!cache || !ctx.principal || operation.operation !== 'query' || !isCacheableDocument(schema, document)) return null;
+          if (!cache || !ctx.principal) return null;
+          const shareable = operation.operation === 'query' && isCacheableDocument(schema, document);
+          cache.rememberShareable(source, shareable);
+          if (!shareable) return null;
           key = responseCacheKey(source, request.operationName, request.variables, ctx.principal);
           readVersion = ctx.principal.dataVersion;
           const json = cache.get(key, readVersion);

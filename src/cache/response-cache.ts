@@ -12,6 +12,7 @@ interface Entry {
  */
 export class ResponseCache {
   private readonly entries: LRUCache<string, Entry>;
+  private readonly verdicts = new LRUCache<string, boolean>({ max: 2_000 });
 
   constructor(maxBytes: number, ttlSeconds: number) {
     this.entries = new LRUCache<string, Entry>({
@@ -27,9 +28,13 @@ export class ResponseCache {
     return e && e.version === version ? e.json : undefined;
   }
 
-  /** Whether an answer (of any version) is stored under `key`: the key belongs to a cacheable query. */
-  knows(key: string): boolean {
-    return this.entries.has(key, { updateAgeOnHas: false });
+  /** Whether answers to this document's text may be shared, once Apollo has decided it (cacheable.ts). */
+  shareable(query: string): boolean | undefined {
+    return this.verdicts.get(query);
+  }
+
+  rememberShareable(query: string, verdict: boolean): void {
+    if (this.verdicts.get(query) !== verdict) this.verdicts.set(query, verdict);
   }
 
   set(key: string, version: string, data: Record<string, unknown>): void {
