@@ -12,6 +12,14 @@ export interface PostedOperation {
   variables?: Record<string, unknown> | null;
 }
 
+/**
+ * Whether the answer is plain `application/json` as Apollo would choose it: no Accept header, any type, or JSON
+ * without the GraphQL response type (Apollo negotiates the other cases itself, on its own path).
+ */
+export function acceptsPlainJson(accept: string | undefined): boolean {
+  return accept === undefined || accept === '*/*' || (accept.includes('application/json') && !accept.includes('graphql-response'));
+}
+
 export function postedOperation(body: unknown): PostedOperation | null {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return null;
   const { query, operationName, variables, extensions } = body as Record<string, unknown>;

@@ -11,7 +11,7 @@ import { rateLimitHeaders } from '../common/rate-limit-headers';
 import { conditionalGet } from '../common/conditional-get';
 import type { ResponseCache } from '../cache/response-cache';
 import type { OperationRecorder } from '../observability/request-log.plugin';
-import { postedOperation, SharedAnswers } from '../cache/cached-answer';
+import { acceptsPlainJson, postedOperation, SharedAnswers } from '../cache/cached-answer';
 import { responseExtensions, SQL_STATEMENTS_HEADER } from '../observability/response-extensions.plugin';
 
 class NulInBodyError extends Error {
@@ -66,7 +66,7 @@ export function registerGraphqlRoute(
   });
   const shared = responseCache ? new SharedAnswers(responseCache, record) : null;
   const answer: RouteHandlerMethod = async function answer(request, reply) {
-    const op = shared && request.method === 'POST' && request.headers.authorization ? postedOperation(request.body) : null;
+    const op = shared && request.method === 'POST' && request.headers.authorization && acceptsPlainJson(request.headers.accept) ? postedOperation(request.body) : null;
     let release: (() => void) | undefined;
     if (op && shared) {
       const started = process.hrtime.bigint();

@@ -142,6 +142,14 @@ describe('shared response cache', () => {
     expect(m.extensions.sqlStatements).toBeGreaterThan(1);
     expect(h.extensions.sqlStatements).toBe(1); // authentication (with the data version) only
 
+    const asked = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${v2.token}` },
+      body: JSON.stringify({ query: DOC, operationName: 'Shape', variables: { c: 'B' } }),
+    });
+    expect(asked.headers.get('x-response-cache')).toBe('hit');
+    expect(asked.headers.get('content-type')).toBe('application/graphql-response+json; charset=utf-8');
+
     const url = `${t.url}?query=${encodeURIComponent(DOC)}&operationName=Shape&variables=${encodeURIComponent(JSON.stringify({ c: 'B' }))}`;
     const viaGet = await fetch(url, { headers: { authorization: `Bearer ${v1.token}`, 'apollo-require-preflight': '1' } });
     expect(viaGet.headers.get('x-response-cache')).toBe('hit');
