@@ -130,13 +130,14 @@ export function runImportCli(root: string, databaseUrl: string, file: string): P
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(process.execPath, [path.join(root, 'dist/src/cli/import-progress.js'), file], {
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', IMPORT_TIMINGS: process.env.IMPORT_TIMINGS ?? '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('exit', (code) => {
+      if (process.env.IMPORT_TIMINGS === '1') process.stderr.write(output);
       const rss = /max RSS (\d+) MB/.exec(output)?.[1];
       resolve({ ms: performance.now() - started, code: code ?? 1, output: output.trim().split('\n').slice(-3).join(' | '), maxRssMb: rss ? Number(rss) : null });
     });

@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { loadConfig } from '../config';
 import { BadUserInputError } from '../common/errors';
 import { importProgressFile } from '../progress/progress-csv';
+import { timeStatements } from './statement-timings';
 
 /**
  * npm run import:progress -- file.csv
@@ -31,9 +32,11 @@ async function main(): Promise<number> {
   }
   const connectionString: string = url;
   const client = new Client({ connectionString });
+  let printTimings: (() => void) | undefined;
   try {
     await client.connect();
     await migrateIfPending(client, connectionString);
+    if (process.env.IMPORT_TIMINGS === '1') printTimings = timeStatements(client);
     const started = Date.now();
     const totals = await importProgressFile(client, fs.createReadStream(file), {
       requestId: `import-progress:${randomUUID()}`,
@@ -41,6 +44,7 @@ async function main(): Promise<number> {
     });
     console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${totals.rows} rows, ${totals.changed} reports written, ${totals.unchanged} unchanged.`);
     console.log(`max RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+    printTimings?.();
     return 0;
   } catch (e) {
     if (e instanceof BadUserInputError) {
