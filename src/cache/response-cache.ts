@@ -12,7 +12,8 @@ interface Entry {
  */
 export class ResponseCache {
   private readonly entries: LRUCache<string, Entry>;
-  private readonly verdicts = new LRUCache<string, boolean>({ max: 2_000 });
+  // Bounded by the texts' size too: a caller may send many large distinct documents.
+  private readonly verdicts = new LRUCache<string, boolean>({ max: 2_000, maxSize: 8 << 20, sizeCalculation: (_v, text) => text.length + 32 });
 
   constructor(maxBytes: number, ttlSeconds: number) {
     this.entries = new LRUCache<string, Entry>({
