@@ -150,6 +150,8 @@ async function main(): Promise<void> {
             await k.query(`select * from progress_report_write($1::int, $2::date, $3::text[], $4::bigint[], null, 'profile', $5::int, 'profile', $6::bigint)`, [
               h.unit_id, day, `{${PIPELINE.map((p) => p.metric).join(',')}}`, `{${v},${v},${v}}`, h.principal_id, catalogue,
             ]);
+            // Experiment: the figures notification sent after the commit, in its own (WAL-less) transaction.
+            if (process.env.PROFILE_NOTIFY_AFTER) await k.query(`select pg_notify('vneid_unit_figures', $1)`, [`${h.unit_id}:eid.collected:1.2.3.${h.unit_id},${h.unit_id}:eid.approved:1.2.3.${h.unit_id}`]);
             done++;
           }
         }));

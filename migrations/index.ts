@@ -13,6 +13,7 @@ import { Migration20261130003000GrantUnique } from './Migration20261130003000Gra
 import { Migration20261130004000AuditSubjects } from './Migration20261130004000AuditSubjects';
 import { Migration20261130005000LiveFigures } from './Migration20261130005000LiveFigures';
 import { Migration20261130006300WriterGenericPlans } from './Migration20261130006300WriterGenericPlans';
+import { Migration20261130006400FiguresAfterCommit } from './Migration20261130006400FiguresAfterCommit';
 
 /** Migrations in order. Append new ones here (npm run db:migration:create does it). Never edit a landed one. */
 export const migrationsList = [
@@ -31,4 +32,5 @@ export const migrationsList = [
   { name: 'Migration20261130004000AuditSubjects', class: Migration20261130004000AuditSubjects },
   { name: 'Migration20261130005000LiveFigures', class: Migration20261130005000LiveFigures },
   { name: 'Migration20261130006300WriterGenericPlans', class: Migration20261130006300WriterGenericPlans },
+  { name: 'Migration20261130006400FiguresAfterCommit', class: Migration20261130006400FiguresAfterCommit },
 ];
