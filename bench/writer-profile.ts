@@ -78,7 +78,7 @@ async function main(): Promise<void> {
           return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, clock ticks of 10 ms
         };
         const write = (unit: number, principal: number, value: number) =>
-          c.query(`select * from progress_report_write($1::int, $2::date, $3::text[], $4::bigint[], null, 'profile', $5::int, 'profile', $6::bigint)`, [
+          c.query<{ problem: string | null; notify?: string[] | null }>(`select * from progress_report_write($1::int, $2::date, $3::text[], $4::bigint[], null, 'profile', $5::int, 'profile', $6::bigint)`, [
             unit, day, metrics, `{${value},${value},${value}}`, principal, catalogue,
           ]);
         let value = Number(top);
@@ -92,6 +92,8 @@ async function main(): Promise<void> {
           for (const h of hamlets) {
             const res = await write(h.unit_id, h.principal_id, value++);
             if (res.rows[0]?.problem) throw new Error(`refused: ${res.rows[0].problem}`);
+            const notify = res.rows[0]?.notify; // as reportProgress does: the notices sent after the commit
+            if (notify?.length) await c.query(`select pg_notify('vneid_unit_figures', p) from unnest($1::text[]) as p`, [notify]);
           }
           perRound.push({ round: r, cpuMs: (cpu() - c0) / hamlets.length, wallMs: (performance.now() - t0) / hamlets.length });
         }
@@ -147,11 +149,13 @@ async function main(): Promise<void> {
             // Each connection owns the hamlets j, j + concurrency, …: no two writes of one hamlet at once.
             if (hamlets.length % concurrency !== 0 && (j + n * concurrency) % hamlets.length < j) continue;
             const v = value++;
-            await k.query(`select * from progress_report_write($1::int, $2::date, $3::text[], $4::bigint[], null, 'profile', $5::int, 'profile', $6::bigint)`, [
-              h.unit_id, day, `{${PIPELINE.map((p) => p.metric).join(',')}}`, `{${v},${v},${v}}`, h.principal_id, catalogue,
-            ]);
-            // Experiment: the figures notification sent after the commit, in its own (WAL-less) transaction.
-            if (process.env.PROFILE_NOTIFY_AFTER) await k.query(`select pg_notify('vneid_unit_figures', $1)`, [`${h.unit_id}:eid.collected:1.2.3.${h.unit_id},${h.unit_id}:eid.approved:1.2.3.${h.unit_id}`]);
+            const res = await k.query<{ notify?: string[] | null }>(
+              `select * from progress_report_write($1::int, $2::date, $3::text[], $4::bigint[], null, 'profile', $5::int, 'profile', $6::bigint)`,
+              [h.unit_id, day, `{${PIPELINE.map((p) => p.metric).join(',')}}`, `{${v},${v},${v}}`, h.principal_id, catalogue],
+            );
+            // As reportProgress does: the live-figures notices the write returns, sent after its commit.
+            const notify = res.rows[0]?.notify;
+            if (notify?.length) await k.query(`select pg_notify('vneid_unit_figures', p) from unnest($1::text[]) as p`, [notify]);
             done++;
           }
         }));
