@@ -12,6 +12,8 @@ import { Migration20261130002000DatedTree } from './Migration20261130002000Dated
 import { Migration20261130003000GrantUnique } from './Migration20261130003000GrantUnique';
 import { Migration20261130004000AuditSubjects } from './Migration20261130004000AuditSubjects';
 import { Migration20261130005000LiveFigures } from './Migration20261130005000LiveFigures';
+import { Migration20261130006300WriterGenericPlans } from './Migration20261130006300WriterGenericPlans';
+import { Migration20261130006400FiguresAfterCommit } from './Migration20261130006400FiguresAfterCommit';
 
 /** Migrations in order. Append new ones here (npm run db:migration:create does it). Never edit a landed one. */
 export const migrationsList = [
@@ -29,4 +31,6 @@ export const migrationsList = [
   { name: 'Migration20261130003000GrantUnique', class: Migration20261130003000GrantUnique },
   { name: 'Migration20261130004000AuditSubjects', class: Migration20261130004000AuditSubjects },
   { name: 'Migration20261130005000LiveFigures', class: Migration20261130005000LiveFigures },
+  { name: 'Migration20261130006300WriterGenericPlans', class: Migration20261130006300WriterGenericPlans },
+  { name: 'Migration20261130006400FiguresAfterCommit', class: Migration20261130006400FiguresAfterCommit },
 ];

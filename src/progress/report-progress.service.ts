@@ -9,7 +9,7 @@ import { appMetrics } from '../observability/metrics';
 import { forgetMetricCatalogue, metricCatalogue, type MetricCatalogue } from '../metrics/metric-catalogue';
 import { findUnitRow } from '../units/unit.service';
 import { checkDay, checkLevel, checkValue, type ReportUnit } from './progress-rules';
-import { writeReport, type ReportWriteRow } from './report-write.repo';
+import { sendFigureNotices, writeReport, type ReportWriteRow } from './report-write.repo';
 import { ProgressReport } from './progress.types';
 import { markNothingChanged } from '../cache/nothing-changed';
 import type { ReportProgressInput, ReportProgressPayload } from './progress.inputs';
@@ -20,7 +20,7 @@ const MAX_NOTE = 1000;
  * Writes one unit's figures as of one day. Idempotent per (unit, metric, day): the same value again
  * changes nothing; a different value is a correction (history + audit). Rollups move in the same transaction.
  * Three statements: the principal, the unit, and progress_report_write (checks against stored data and every
- * write in one call; an identical repeat takes no lock there).
+ * write in one call; an identical repeat takes no lock there); a write then sends its live-figures notices.
  */
 export async function reportProgress(ctx: Context, input: ReportProgressInput): Promise<ReportProgressPayload> {
   const id = localIdOf('Unit', input.unitId);
@@ -49,6 +49,9 @@ export async function reportProgress(ctx: Context, input: ReportProgressInput): 
       }
       const result = payload(rows, unit, input.asOf);
       if (result.changed === 0) markNothingChanged(ctx);
+      // Live figures, once the write has committed (the write itself notifies no one: see sendFigureNotices).
+      // The figures are stored whatever happens here: a lost notice is logged, never the mutation's error.
+      await sendFigureNotices(ctx.em, rows[0]?.notify ?? []).catch((err: unknown) => ctx.log.warn({ err }, 'live figures: notify failed'));
       return result;
     }
   } finally {

@@ -23,6 +23,8 @@ export interface ReportWriteRow {
   note: string | null;
   reportedAt: string;
   changed: boolean;
+  /** On written rows: the live-figures payloads of the write, for sendFigureNotices once it has committed. */
+  notify: string[] | null;
 }
 
 /** A PostgreSQL array literal (knex would expand a JS array into a list of bindings). */
@@ -36,8 +38,18 @@ export const pgArray = (items: readonly (string | number)[]): string =>
 export function writeReport(em: EntityManager, c: ReportWriteCall): Promise<ReportWriteRow[]> {
   return em.execute<ReportWriteRow[]>(
     `select idx, problem, report_id::text as "reportId", metric, value::float8 as value, note,
-            to_json(reported_at) #>> '{}' as "reportedAt", changed
+            to_json(reported_at) #>> '{}' as "reportedAt", changed, notify
        from progress_report_write(?::int, ?::date, ?::text[], ?::bigint[], ?::text, ?::text, ?::int, ?::text, ?::bigint)`,
     [c.unitId, c.asOf, pgArray(c.metrics), pgArray(c.values), c.note, c.reason, c.principalId, c.requestId, c.catalogueVersion],
   );
+}
+
+/**
+ * Sends a committed write's live-figures payloads (channel vneid_unit_figures, as the rollup_change trigger sends
+ * them for other writers). Its own transaction, which writes no WAL: it holds PostgreSQL's global notify lock only
+ * while queueing, not through a commit's disk flush (migrations/…FiguresAfterCommit).
+ */
+export async function sendFigureNotices(em: EntityManager, payloads: readonly string[]): Promise<void> {
+  if (payloads.length === 0) return;
+  await em.execute(`select pg_notify('vneid_unit_figures', p) from unnest(?::text[]) as p`, [pgArray(payloads)]);
 }
