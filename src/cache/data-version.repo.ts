@@ -9,7 +9,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  */
 
 /** The statement that advances the version; run it after the write has committed. */
-export const BUMP_DATA_VERSION = "select nextval('data_version_seq')";
+export const BUMP_DATA_VERSION_EXPR = "nextval('data_version_seq')";
+export const BUMP_DATA_VERSION = `select ${BUMP_DATA_VERSION_EXPR}`;
 
 /** The version as a column of another statement (no round trip of its own). */
 export const DATA_VERSION_COLUMN = '(select last_value::text from data_version_seq)';

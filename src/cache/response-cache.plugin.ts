@@ -2,7 +2,7 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apoll
 import type { Context } from '../context';
 import { isCacheableDocument } from './cacheable';
 import { responseCacheKey } from './cache-key';
-import { unchangedFieldCount } from './nothing-changed';
+import { settledFieldCount } from './version-marks';
 import { bumpDataVersion } from './data-version.repo';
 import { fragmentsOf, rootFieldNames } from '../auth/operation-gate.plugin';
 import type { ResponseCache } from './response-cache';
@@ -45,8 +45,8 @@ export function responseCachePlugin(cache: ResponseCache | null): ApolloServerPl
           if (operation?.operation === 'mutation') {
             const roots = rootFieldNames(operation, fragmentsOf(document));
             const onlyPrivate = roots.every((name) => NO_SHARED_DATA.has(name));
-            const allUnchanged = unchangedFieldCount(ctx) >= roots.length;
-            if (!onlyPrivate && !allUnchanged) await bumpDataVersion(ctx.em).catch((err: unknown) => ctx.log.error({ err }, 'data version not advanced'));
+            const allSettled = settledFieldCount(ctx) >= roots.length;
+            if (!onlyPrivate && !allSettled) await bumpDataVersion(ctx.em).catch((err: unknown) => ctx.log.error({ err }, 'data version not advanced'));
             return;
           }
           if (!cache || !key || hit || response.body.kind !== 'single') return;

@@ -9,9 +9,9 @@ import { appMetrics } from '../observability/metrics';
 import { forgetMetricCatalogue, metricCatalogue, type MetricCatalogue } from '../metrics/metric-catalogue';
 import { findUnitRow } from '../units/unit.service';
 import { checkDay, checkLevel, checkValue, type ReportUnit } from './progress-rules';
-import { sendFigureNotices, writeReport, type ReportWriteRow } from './report-write.repo';
+import { advanceAndNotify, writeReport, type ReportWriteRow } from './report-write.repo';
 import { ProgressReport } from './progress.types';
-import { markNothingChanged } from '../cache/nothing-changed';
+import { markNothingChanged, markVersionAdvanced } from '../cache/version-marks';
 import type { ReportProgressInput, ReportProgressPayload } from './progress.inputs';
 
 const MAX_NOTE = 1000;
@@ -20,7 +20,8 @@ const MAX_NOTE = 1000;
  * Writes one unit's figures as of one day. Idempotent per (unit, metric, day): the same value again
  * changes nothing; a different value is a correction (history + audit). Rollups move in the same transaction.
  * Three statements: the principal, the unit, and progress_report_write (checks against stored data and every
- * write in one call; an identical repeat takes no lock there); a write then sends its live-figures notices.
+ * write in one call; an identical repeat takes no lock there); a write then advances the data version and sends
+ * its live-figures notices in one more.
  */
 export async function reportProgress(ctx: Context, input: ReportProgressInput): Promise<ReportProgressPayload> {
   const id = localIdOf('Unit', input.unitId);
@@ -49,9 +50,14 @@ export async function reportProgress(ctx: Context, input: ReportProgressInput): 
       }
       const result = payload(rows, unit, input.asOf);
       if (result.changed === 0) markNothingChanged(ctx);
-      // Live figures, once the write has committed (the write itself notifies no one: see sendFigureNotices).
-      // The figures are stored whatever happens here: a lost notice is logged, never the mutation's error.
-      await sendFigureNotices(ctx.em, rows[0]?.notify ?? []).catch((err: unknown) => ctx.log.warn({ err }, 'live figures: notify failed'));
+      else {
+        // Once the write has committed: the data version, then the live-figures notices (see advanceAndNotify).
+        // The figures are stored whatever happens here: a failure is logged (the plugin then advances the version).
+        await advanceAndNotify(ctx.em, rows[0]?.notify ?? []).then(
+          () => markVersionAdvanced(ctx),
+          (err: unknown) => ctx.log.warn({ err }, 'data version or live figures not sent after a report'),
+        );
+      }
       return result;
     }
   } finally {

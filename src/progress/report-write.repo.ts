@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { BUMP_DATA_VERSION_EXPR } from '../cache/data-version.repo';
 
 /** One reportProgress call, as progress_report_write (migrations/…ProgressWriter) takes it. */
 export interface ReportWriteCall {
@@ -23,7 +24,7 @@ export interface ReportWriteRow {
   note: string | null;
   reportedAt: string;
   changed: boolean;
-  /** On written rows: the live-figures payloads of the write, for sendFigureNotices once it has committed. */
+  /** On written rows: the live-figures payloads of the write, for advanceAndNotify once it has committed. */
   notify: string[] | null;
 }
 
@@ -45,11 +46,15 @@ export function writeReport(em: EntityManager, c: ReportWriteCall): Promise<Repo
 }
 
 /**
- * Sends a committed write's live-figures payloads (channel vneid_unit_figures, as the rollup_change trigger sends
- * them for other writers). Its own transaction, which writes no WAL: it holds PostgreSQL's global notify lock only
- * while queueing, not through a commit's disk flush (migrations/…FiguresAfterCommit).
+ * After a write has committed: advances the data version (src/cache) and sends the write's live-figures payloads
+ * (channel vneid_unit_figures, as the rollup_change trigger sends them for other writers), in one statement. Its
+ * transaction writes no WAL, so it holds PostgreSQL's global notify lock only while queueing, not through a
+ * commit's disk flush (migrations/…FiguresAfterCommit). The version moves before the notices are delivered (at
+ * this statement's end), so a listener that reads on a notice never gets an answer cached before the write.
  */
-export async function sendFigureNotices(em: EntityManager, payloads: readonly string[]): Promise<void> {
-  if (payloads.length === 0) return;
-  await em.execute(`select pg_notify('vneid_unit_figures', p) from unnest(?::text[]) as p`, [pgArray(payloads)]);
+export async function advanceAndNotify(em: EntityManager, payloads: readonly string[]): Promise<void> {
+  await em.execute(
+    `select ${BUMP_DATA_VERSION_EXPR} as version, (select count(pg_notify('vneid_unit_figures', p)) from unnest(?::text[]) as p) as notices`,
+    [pgArray(payloads)],
+  );
 }
