@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BUMP_DATA_VERSION_EXPR } from '../cache/data-version.repo';
+import { queryPrepared } from '../db/prepared';
 
 /** One reportProgress call, as progress_report_write (migrations/…ProgressWriter) takes it. */
 export interface ReportWriteCall {
@@ -37,13 +38,17 @@ export const pgArray = (items: readonly (string | number)[]): string =>
  * Callers have checked jurisdiction, the unit's life, the reporting level and each value on its own.
  */
 export function writeReport(em: EntityManager, c: ReportWriteCall): Promise<ReportWriteRow[]> {
-  return em.execute<ReportWriteRow[]>(
-    `select idx, problem, report_id::text as "reportId", metric, value::float8 as value, note,
-            to_json(reported_at) #>> '{}' as "reportedAt", changed, notify
-       from progress_report_write(?::int, ?::date, ?::text[], ?::bigint[], ?::text, ?::text, ?::int, ?::text, ?::bigint)`,
-    [c.unitId, c.asOf, pgArray(c.metrics), pgArray(c.values), c.note, c.reason, c.principalId, c.requestId, c.catalogueVersion],
-  );
+  return queryPrepared<ReportWriteRow>(em, 'progress_report_write', WRITE_REPORT, [
+    c.unitId, c.asOf, pgArray(c.metrics), pgArray(c.values), c.note, c.reason, c.principalId, c.requestId, c.catalogueVersion,
+  ]);
 }
+
+// Every report runs these two: prepared once per connection (db/prepared.ts).
+const WRITE_REPORT = `select idx, problem, report_id::text as "reportId", metric, value::float8 as value, note,
+        to_json(reported_at) #>> '{}' as "reportedAt", changed, notify
+   from progress_report_write($1::int, $2::date, $3::text[], $4::bigint[], $5::text, $6::text, $7::int, $8::text, $9::bigint)`;
+const ADVANCE_AND_NOTIFY = `select ${BUMP_DATA_VERSION_EXPR} as version,
+        (select count(pg_notify('vneid_unit_figures', p)) from unnest($1::text[]) as p) as notices`;
 
 /**
  * After a write has committed: advances the data version (src/cache) and sends the write's live-figures payloads
@@ -53,8 +58,5 @@ export function writeReport(em: EntityManager, c: ReportWriteCall): Promise<Repo
  * this statement's end), so a listener that reads on a notice never gets an answer cached before the write.
  */
 export async function advanceAndNotify(em: EntityManager, payloads: readonly string[]): Promise<void> {
-  await em.execute(
-    `select ${BUMP_DATA_VERSION_EXPR} as version, (select count(pg_notify('vneid_unit_figures', p)) from unnest(?::text[]) as p) as notices`,
-    [pgArray(payloads)],
-  );
+  await queryPrepared(em, 'advance_and_notify', ADVANCE_AND_NOTIFY, [pgArray(payloads)]);
 }
