@@ -11,6 +11,16 @@ export interface ApiServer extends Omit<RssWatch, 'stop'> {
   stop(): Promise<void>;
 }
 
+/**
+ * The node flags the production API runs with: the V8 flags of `npm start` (heap bounds), so the figures are the
+ * ones production runs with, plus --cpu-prof into BENCH_CPU_PROF when set.
+ */
+export function productionNodeArgs(root: string): string[] {
+  const start: string = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start;
+  const startFlags = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/main\.js/.exec(start)?.[1];
+  return [...(startFlags?.trim().split(/\s+/) ?? []), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [])];
+}
+
 /** A fresh ES256 signing key for the run (PKCS#8 PEM), as production requires JWT_PRIVATE_KEY. */
 export const generateSigningKey = (): string =>
   generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

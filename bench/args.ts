@@ -27,7 +27,7 @@ const USAGE = `Usage: npm run bench -- [--quick] [--days N] [--duration S] [--co
   --days N         days of daily progress history per hamlet (default 30)
   --duration S     measured seconds per run (default 20, quick 5)
   --connections N  concurrent connections of the read scenarios (default 32)
-  --only LIST      run only these scenarios (comma-separated numbers)
+  --only LIST      run only these scenarios (comma-separated numbers, 1-10); --only 10 builds no synthetic national data
   --no-peer        do not run the PostGraphile peer beside scenarios 1 and 2
   --rounds N       alternating rounds of scenarios 1 and 2 (default 3)
   --round-duration S  measured seconds per run in those rounds (default --duration if given, else 10, quick 5)

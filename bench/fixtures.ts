@@ -71,11 +71,14 @@ export async function loadCampaigns(pool: Pool, firstDay: string): Promise<{ cam
 }
 
 /**
- * Daily reports of the three pipeline metrics for every hamlet over `days` days ending `lastDay`
- * (cumulative, growing linearly to a share of the eligible citizens), then the rollup tables computed from
- * them exactly as the write path would have left them: rollup_change holds, for the hamlet and each
- * ancestor, the summed change of each day (+1 reporter on a series' first day), rollup_total their sum.
- * Returns null when the progress tables do not exist (progress reporting not merged yet).
+ * Daily reports of the three pipeline metrics for every active hamlet with eligible citizens, over `days` days
+ * ending `lastDay` (cumulative, growing linearly to a share of the eligible citizens), then the rollup tables
+ * computed from them exactly as the write path would have left them on the dated tree (rollup_spread): each
+ * report's change over the previous one of its series (+1 reporter on a series' first day) reaches the
+ * ancestors of every interval of the hamlet that ends after the report's day (unit_membership), +change at
+ * max(valid_from, day) and −change at valid_to; rollup_total is the sum. Used for the synthetic national tree
+ * (scenarios 1–9) and for the official 2024 list (scenario 10). Returns null when the progress tables do not
+ * exist (progress reporting not merged yet).
  */
 export async function loadProgressHistory(pool: Pool, lastDay: string, days: number): Promise<{ reports: number; rollupRows: number; ms: number } | null> {
   if (!(await tableExists(pool, 'progress_report')) || !(await tableExists(pool, 'rollup_change'))) return null;
@@ -104,10 +107,12 @@ export async function loadProgressHistory(pool: Pool, lastDay: string, days: num
          window w as (partition by r.unit_id, r.metric order by r.as_of)
        )
        insert into rollup_change (unit_id, metric, date, change, reporters, last_report_at)
-       select a.unit_id, r.metric, r.as_of, sum(r.change), sum(r.reporters), now()
-         from r join admin_unit u on u.id = r.unit_id
-        cross join lateral unnest(string_to_array(u.path::text, '.')::int[]) as a(unit_id)
-        group by a.unit_id, r.metric, r.as_of`,
+       select a.unit_id, r.metric, x.date, sum(x.change), sum(x.reporters), now()
+         from r join unit_membership m on m.unit_id = r.unit_id and (m.valid_to is null or m.valid_to > r.as_of)
+        cross join lateral (values (greatest(m.valid_from, r.as_of), r.change, r.reporters), (m.valid_to, -r.change, -r.reporters)) as x(date, change, reporters)
+        cross join lateral unnest(string_to_array(m.path::text, '.')::int[]) as a(unit_id)
+        where x.date is not null
+        group by a.unit_id, r.metric, x.date`,
     );
     await client.query(
       `insert into rollup_total (unit_id, metric, value, reporters, last_report_at)
@@ -124,6 +129,22 @@ export async function loadProgressHistory(pool: Pool, lastDay: string, days: num
   } finally {
     client.release();
   }
+}
+
+/**
+ * One USER principal with a grant of `role` on each of `unitIds` (null: a national grant, for SYSTEM_ADMIN or
+ * VIEWER), inserted by SQL like test/support/principals.ts; its home unit is the first one.
+ */
+export async function insertPrincipal(pool: Pool, p: { username: string; passwordHash: string; role: string; unitIds: (number | null)[] }): Promise<number> {
+  const [{ id }] = (
+    await pool.query<{ id: number }>(
+      `insert into principal (kind, username, display_name, password_hash, status, home_unit_id, created_at, updated_at)
+       values ('USER', $1, $1, $2, 'ACTIVE', $3, now(), now()) returning id`,
+      [p.username, p.passwordHash, p.unitIds[0] ?? null],
+    )
+  ).rows;
+  await pool.query(`insert into "grant" (principal_id, role, unit_id, created_at) select $1, $2, u, now() from unnest($3::int[]) u`, [id, p.role, p.unitIds]);
+  return id;
 }
 
 export interface BenchPrincipal {
@@ -172,16 +193,7 @@ export async function loadPrincipals(pool: Pool, hamletCount: number, hotCount =
       [hotCount, hamlets.map((h) => h.id)],
     )
   ).rows;
-  const insert = async (username: string, role: string, unitIds: (number | null)[]): Promise<void> => {
-    const [{ id }] = (
-      await pool.query<{ id: number }>(
-        `insert into principal (kind, username, display_name, password_hash, status, home_unit_id, created_at, updated_at)
-         values ('USER', $1, $1, $2, 'ACTIVE', $3, now(), now()) returning id`,
-        [username, hash, unitIds[0] ?? null],
-      )
-    ).rows;
-    await pool.query(`insert into "grant" (principal_id, role, unit_id, created_at) select $1, $2, u, now() from unnest($3::int[]) u`, [id, role, unitIds]);
-  };
+  const insert = (username: string, role: string, unitIds: (number | null)[]) => insertPrincipal(pool, { username, passwordHash: hash, role, unitIds });
   const provinces = (await pool.query<{ id: number }>(`select id from admin_unit where level = 'PROVINCE' order by code`)).rows.map((r) => r.id);
   // BENCH_NATIONAL=SYSTEM_ADMIN: the national reader is one national SYSTEM_ADMIN grant instead (to compare the cost of 63 grants).
   if (process.env.BENCH_NATIONAL === 'SYSTEM_ADMIN') await insert('bench.national', 'SYSTEM_ADMIN', [null]);

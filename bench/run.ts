@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from './args';
-import { openBenchDatabase, seedUnits } from './database';
+import { parseArgs, type BenchArgs } from './args';
+import { openBenchDatabase, seedUnits, type BenchDatabase } from './database';
 import { BENCH_PASSWORD, CAMPAIGN_NAME, NATIONAL_CAMPAIGN_NAME, loadCampaigns, loadPrincipals, loadProgressHistory } from './fixtures';
-import { generateSigningKey, startApiServer, type ApiServer } from './api-server';
+import { generateSigningKey, productionNodeArgs, startApiServer, type ApiServer } from './api-server';
 import { gql, loginAll, schemaFields } from './graphql';
 import { runLoad, type LoadEntry } from './load';
 import { measureSqlFloor } from './sql-floor';
@@ -16,13 +16,15 @@ import { figureDocuments } from './figure-documents';
 import { measureDashboard } from './dashboards';
 import { MAX_RSS_MB } from './goals';
 import { locatePeerHarness, startPeer, type Peer } from './peer/peer';
+import { REFORM_ID, REFORM_NAME, reformScenario } from './reform';
 import { todayInVietnam } from '../src/common/scalars';
 
 /**
- * npm run bench [-- --quick --days N --duration S --connections N --no-peer --rounds N]
+ * npm run bench [-- --quick --days N --duration S --connections N --only LIST --no-peer --rounds N]
  * The national-scale benchmark: its own PostgreSQL and data, the API in production mode as a child process,
  * autocannon in another, beside every read figure the SQL floor (one hand-written statement), and beside the
  * dashboards (scenarios 1 and 2) the PostGraphile 5 peer on the same data size, in alternating rounds.
+ * Scenario 10 (the July 2025 reform on the official lists) has its own database in the same cluster.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
 const IMPORT_ROWS = 100_000;
@@ -32,16 +34,27 @@ const BIG_IMPORT_ROWS = 1_000_000;
 const HOT_WRITERS = 50;
 const API_POOL = 10; // DB_POOL_MAX default of the API
 const PEER_PROVINCE = 'P07'; // the province the peer's S2 drills into (as the side-by-side harness)
+/** Synthetic hamlets per commune of the official 2024 list in scenario 10 (issue 16: 9; 2 with --quick). */
+const REFORM_HAMLETS = 9;
+const REFORM_HAMLETS_QUICK = 2;
 
 const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const log = (m: string) => console.error(`[bench] ${m}`);
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  const t0 = performance.now();
-  const startedAt = new Date().toISOString();
+/** What scenarios 1–9 add to the report: their data, settings, peer and setup time. */
+interface SyntheticRun {
+  data: Record<string, unknown>;
+  settings: Record<string, unknown>;
+  peer: PeerInfo;
+  setupSeconds: number;
+}
+
+/**
+ * Scenarios 1–9 on the synthetic national tree (seedNationalUnits, campaigns, history, principals), with their
+ * servers and the peer, all stopped before it returns. Appends to `results`.
+ */
+async function syntheticScenarios(args: BenchArgs, db: BenchDatabase, key: string, nodeArgs: string[], results: ScenarioResult[], t0: number): Promise<SyntheticRun> {
   const wanted = (id: number) => args.only.length === 0 || args.only.includes(id);
-  const db = await openBenchDatabase(log);
   let api: ApiServer | undefined;
   let probe: ApiServer | undefined;
   let peerStarting: Promise<Peer | Error> | null = null;
@@ -79,13 +92,8 @@ async function main(): Promise<void> {
     // Each login costs one scrypt (~0.1 s of CPU here): enough distinct hamlets for 50 writers, not more.
     const hamletCount = args.quick ? 100 : 300;
     const principals = await loadPrincipals(db.pool, hamletCount, wanted(8) ? HOT_WRITERS : 0);
-    const postgres = (await db.pool.query<{ v: string }>("select current_setting('server_version') as v")).rows[0].v;
 
     // ---- servers ----------------------------------------------------------------------------------------------
-    const key = generateSigningKey();
-    // The V8 flags of `npm start` (heap bounds), so the figures are the ones production runs with.
-    const startFlags = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/main\.js/.exec(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start)?.[1];
-    const nodeArgs = [...(startFlags?.trim().split(/\s+/) ?? []), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [])];
     api = await startApiServer({ root: ROOT, databaseUrl: db.url, privateKeyPem: key, mode: 'production', nodeArgs, log });
     probe = await startApiServer({ root: ROOT, databaseUrl: db.url, privateKeyPem: key, mode: 'development', log });
     const fields = await schemaFields(probe.url);
@@ -101,7 +109,6 @@ async function main(): Promise<void> {
       await db.pool.query<{ id: number }>(`select id from campaign where name = $1 and scope_unit_id is null`, [NATIONAL_CAMPAIGN_NAME])
     ).rows;
 
-    const results: ScenarioResult[] = [];
     const sqlCount = async (entry: LoadEntry): Promise<number | null> => {
       const r = await gql(probe!.url, entry.body.replaceAll('__N__', '900000'), entry.token);
       if (r.errors?.length) log(`probe error: ${JSON.stringify(r.errors[0])}`);
@@ -293,20 +300,63 @@ async function main(): Promise<void> {
       }
     }
 
-    results.sort((a, b) => a.id - b.id);
-    const maxRss = Math.max(0, ...results.map((s) => s.maxRssMb ?? 0));
     const [{ reports }] = progress ? (await db.pool.query<{ reports: number }>('select count(*)::int as reports from progress_report')).rows : [{ reports: 0 }];
-    const report: BenchReport = {
-      startedAt,
-      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
-      machine: machineInfo(postgres),
-      settings: { ...args, importRows: IMPORT_ROWS, bigImportRows: BIG_IMPORT_ROWS, hotWriters: HOT_WRITERS, apiDbPool: API_POOL, reportingConnections: 50, hamletOfficers: hamlets.length },
+    return {
+      settings: { importRows: IMPORT_ROWS, bigImportRows: BIG_IMPORT_ROWS, hotWriters: HOT_WRITERS, apiDbPool: API_POOL, reportingConnections: 50, hamletOfficers: hamlets.length },
       data: {
         units: units.provinces + units.districts + units.communes + units.hamlets, ...units, campaigns: campaigns.campaigns, quotas: campaigns.quotas,
         historyDays: args.days, historyFrom: historyFirst, historyTo: historyLast, reportsLoaded: progress?.reports ?? 0, reportsAtEnd: reports,
         rollupChangeRowsLoaded: progress?.rollupRows ?? 0, missingFields: ['Unit.progress', 'Unit.series', 'Unit.reasons', 'Unit.teams', 'Unit.teamCoverage', 'Unit.campaignProgress', 'Unit.rankedChildren', 'Mutation.reportProgress'].filter((x) => !fields.has(x)),
       },
       peer: peerInfo,
+      setupSeconds,
+    };
+  } finally {
+    // A peer still installing when something failed is stopped once it is up.
+    const pending = await peerStarting;
+    if (pending && !(pending instanceof Error)) await pending.stop().catch(() => {});
+    await peer?.stop().catch(() => {});
+    await probe?.stop().catch(() => {});
+    await api?.stop().catch(() => {});
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const t0 = performance.now();
+  const startedAt = new Date().toISOString();
+  const wanted = (id: number) => args.only.length === 0 || args.only.includes(id);
+  const db = await openBenchDatabase(log);
+  try {
+    const postgres = (await db.pool.query<{ v: string }>("select current_setting('server_version') as v")).rows[0].v;
+    const key = generateSigningKey();
+    const nodeArgs = productionNodeArgs(ROOT);
+    const results: ScenarioResult[] = [];
+    // Scenarios 1–9 share the synthetic national tree; `--only 10` does not build it.
+    const synthetic = args.only.length === 0 || args.only.some((id) => id !== REFORM_ID) ? await syntheticScenarios(args, db, key, nodeArgs, results, t0) : null;
+    const setupSeconds = synthetic?.setupSeconds ?? (performance.now() - t0) / 1000;
+
+    // ---- 10. the July 2025 reform on the official lists, in its own database ------------------------------------
+    const reformHamlets = args.quick ? REFORM_HAMLETS_QUICK : REFORM_HAMLETS;
+    if (wanted(REFORM_ID)) {
+      log(`scenario ${REFORM_ID} ${REFORM_NAME}`);
+      try {
+        results.push(await reformScenario({ mainUrl: db.url, mainPool: db.pool, root: ROOT, privateKeyPem: key, nodeArgs, hamletsPerCommune: reformHamlets, days: args.days, log }));
+      } catch (e) {
+        log(`scenario ${REFORM_ID} failed: ${(e as Error)?.stack ?? String(e)}`);
+        results.push({ id: REFORM_ID, name: REFORM_NAME, status: 'failed', note: String((e as Error)?.message ?? e).slice(0, 2000) });
+      }
+    }
+
+    results.sort((a, b) => a.id - b.id);
+    const maxRss = Math.max(0, ...results.map((s) => s.maxRssMb ?? 0));
+    const report: BenchReport = {
+      startedAt,
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: machineInfo(postgres),
+      settings: { ...args, ...synthetic?.settings, reformHamletsPerCommune: wanted(REFORM_ID) ? reformHamlets : undefined },
+      data: synthetic?.data ?? {},
+      peer: synthetic?.peer ?? { status: 'skipped', note: args.peer ? 'scenarios 1 and 2 not run' : '--no-peer' },
       scenarios: results,
       memory: { maxRssMb: maxRss, goal: { text: `≤ ${MAX_RSS_MB} MB in every scenario`, pass: maxRss <= MAX_RSS_MB } },
       setupSeconds: Math.round(setupSeconds),
@@ -315,12 +365,6 @@ async function main(): Promise<void> {
     console.log(formatTable(report));
     console.log(`\nresults: ${path.relative(process.cwd(), writeJson(ROOT, report))} (setup ${report.setupSeconds} s, total ${report.totalSeconds} s)`);
   } finally {
-    // A peer still installing when something failed is stopped once it is up.
-    const pending = await peerStarting;
-    if (pending && !(pending instanceof Error)) await pending.stop().catch(() => {});
-    await peer?.stop().catch(() => {});
-    await probe?.stop().catch(() => {});
-    await api?.stop().catch(() => {});
     await db.close();
   }
 }

@@ -60,23 +60,44 @@ interface Leg {
   depth: number;
 }
 
-/** Moves the rollup contributions of each root along its legs (ancestor left: −1, joined: +1) from `day` on. */
+/**
+ * Moves the rollup contributions of each root along its legs (ancestor left: −1, joined: +1) from `day` on.
+ *
+ * A root's contribution is its rows dated ≤ `day` collapsed into one row at `day`, plus each row dated after it.
+ * For a root with no row dated after `day` (every unit when a change is recorded after the reports it follows,
+ * as the 2025 reform is) that collapsed row is its rollup_total row (the sum of all its rows, reporters and
+ * latest report alike), so the statement reads one row per root and metric instead of every day's row: a
+ * unit's daily rows lie on as many heap pages as it has days (they are written day by day), and reading them
+ * for the 60,000+ hamlets the national mapping moves took 11 s for 1.2 M rows at 2 hamlets per commune. Roots
+ * with later rows (a change back-dated behind reports) still read their rows; whether a root has any is
+ * answered from the primary key's index (unit_id, metric, date) alone.
+ */
 async function transferRollups(em: EntityManager, legs: readonly Leg[], day: string): Promise<void> {
   if (legs.length === 0) return;
   const legsJson = json(legs);
   await em.execute(
-    `insert into rollup_change (unit_id, metric, date, change, reporters, last_report_at)
-     select l.anc, c.metric, greatest(c.date, ?::date), sum(c.change * l.sign), sum(c.reporters * l.sign),
+    `with l as materialized (select * from jsonb_to_recordset(?::jsonb) as l(root int, anc int, sign int, depth int)),
+     roots as materialized (select distinct l.root from l),
+     later as materialized (
+       select r.root from roots r where exists (select 1 from rollup_change c where c.unit_id = r.root and c.date > ?::date)),
+     contribution as (
+       select c.unit_id, c.metric, greatest(c.date, ?::date) as date, c.change, c.reporters, c.last_report_at
+         from later r join rollup_change c on c.unit_id = r.root
+       union all
+       select t.unit_id, t.metric, ?::date, t.value, t.reporters, t.last_report_at
+         from roots r join rollup_total t on t.unit_id = r.root
+        where not exists (select 1 from later x where x.root = r.root))
+     insert into rollup_change (unit_id, metric, date, change, reporters, last_report_at)
+     select l.anc, c.metric, c.date, sum(c.change * l.sign), sum(c.reporters * l.sign),
             max(case when l.sign > 0 then c.last_report_at end)
-       from jsonb_to_recordset(?::jsonb) as l(root int, anc int, sign int, depth int)
-       join rollup_change c on c.unit_id = l.root
-      group by c.metric, l.anc, greatest(c.date, ?::date)
+       from l join contribution c on c.unit_id = l.root
+      group by c.metric, l.anc, c.date
      having sum(c.change * l.sign) <> 0 or sum(c.reporters * l.sign) <> 0
       order by c.metric, min(l.depth), l.anc, 3
      on conflict (unit_id, metric, date) do update
        set change = rollup_change.change + excluded.change, reporters = rollup_change.reporters + excluded.reporters,
            last_report_at = greatest(rollup_change.last_report_at, excluded.last_report_at)`,
-    [day, legsJson, day],
+    [legsJson, day, day, day],
   );
   await em.execute(
     `insert into rollup_total (unit_id, metric, value, reporters, last_report_at)
