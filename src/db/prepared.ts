@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { currentStatementCount } from './request-scope';
 
 interface PooledConnection {
-  query<R>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
+  query<R>(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
 }
 interface KnexClient {
   acquireConnection(): Promise<PooledConnection>;
@@ -11,11 +11,13 @@ interface KnexClient {
 
 /**
  * Runs a named statement (`$1`-style parameters) on a connection of the ORM's pool. PostgreSQL prepares it once
- * per connection and then reuses its plan: for the statement every request runs (authentication), planning cost
- * five times its execution. The connection carries the pool's guards (timeouts, watchdog); errors are pg's own,
- * which the database error classification reads.
+ * per connection and then reuses its plan: for the statements every request runs (authentication, a report),
+ * planning cost more than execution, and knex's work per statement goes too. The connection carries the pool's
+ * guards (timeouts, watchdog); errors are pg's own, which the database error classification reads.
+ * Never inside a transaction: the statement would run on another connection, outside it.
  */
-export async function queryPrepared<R>(em: EntityManager, name: string, text: string, values: unknown[]): Promise<R[]> {
+export async function queryPrepared<R>(em: EntityManager, name: string | undefined, text: string, values: unknown[]): Promise<R[]> {
+  if (em.isInTransaction()) throw new Error(`queryPrepared(${name ?? 'unnamed'}) called inside a transaction`);
   const client = em.getConnection().getKnex().client as unknown as KnexClient;
   const connection = await client.acquireConnection();
   try {
@@ -25,4 +27,24 @@ export async function queryPrepared<R>(em: EntityManager, name: string, text: st
   } finally {
     await client.releaseConnection(connection);
   }
+}
+
+/** Names given to statement texts built at run time (jurisdiction conditions vary in shape, not in number). */
+const namedTexts = new Map<string, string>();
+const MAX_NAMED_TEXTS = 200;
+
+/**
+ * A statement whose text is built per request from a few shapes (e.g. a read scoped by the caller's grants: one
+ * text per number of grants), with knex's `?` placeholders and no literal `?` in it: prepared under a name of its
+ * own, the first MAX_NAMED_TEXTS texts of the process; later ones run unnamed. Outside transactions only.
+ */
+export function queryByShape<R>(em: EntityManager, sql: string, values: readonly unknown[]): Promise<R[]> {
+  let n = 0;
+  const text = sql.replace(/\?/g, () => `$${++n}`);
+  let name = namedTexts.get(text);
+  if (!name && namedTexts.size < MAX_NAMED_TEXTS) {
+    name = `shape_${namedTexts.size + 1}`;
+    namedTexts.set(text, name);
+  }
+  return queryPrepared<R>(em, name, text, [...values]);
 }
