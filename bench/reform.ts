@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { hashPassword } from '../src/auth/passwords';
 import { openOrm, migrate } from '../src/db/orm';
-import { vnUnitsDir } from '../test/support/vn-units';
+import { vnUnitsDir } from './vn-units';
 import { startApiServer, type ApiServer } from './api-server';
 import { BENCH_PASSWORD, PIPELINE, insertPrincipal, loadProgressHistory } from './fixtures';
 import { gql, loginAll, type GqlResponse } from './graphql';

@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from './support/app';
 import { gql, codeOf, ok } from './support/client';
 import { principalWith, type TestPrincipal } from './support/principals';
 import { insertUnits } from './support/factories';
-import { vnUnitsDir } from './support/vn-units';
+import { vnUnitsDir } from '../bench/vn-units';
 
 let t: TestApp;
 let admin: TestPrincipal;

@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { codeOf, gql, ok } from '../support/client';
 import { principalWith, type TestPrincipal } from '../support/principals';
 import { insertUnits } from '../support/factories';
-import { vnUnitsDir } from '../support/vn-units';
+import { vnUnitsDir } from '../../bench/vn-units';
 import { todayInVietnam } from '../../src/common/scalars';
 import { IMPORT } from '../progress/support';
 import { datedTruth, differences, rollupFigures, treeTables, value } from './support';

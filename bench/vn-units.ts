@@ -1,13 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** VN_UNITS_DIR, else the nearest `shared/data/vn-units` above the project (a worktree sits deeper than ../). */
+/**
+ * VN_UNITS_DIR, else the nearest `shared/data/vn-units` above this file (bench/ in the sources, dist/bench/ when
+ * built; a worktree sits deeper than ../). Here, not under test/, because the bench is built without the tests.
+ */
 function candidateDir(): string {
   if (process.env.VN_UNITS_DIR) return process.env.VN_UNITS_DIR;
-  for (let dir = path.resolve(__dirname, '..', '..', '..'); ; dir = path.dirname(dir)) {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'shared', 'data', 'vn-units');
     if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) return path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'vn-units');
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, '..', '..', 'shared', 'data', 'vn-units');
   }
 }
 
