@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { startTestApp, type TestApp } from '../support/app';
 import { codeOf, gql, ok } from '../support/client';
 import { principalWith, type TestPrincipal } from '../support/principals';
@@ -189,5 +190,32 @@ describe('shared response cache', () => {
       const truth = await recomputed(t, [todayInVietnam()]);
       expect(answers[0].body.data.unitByCode.progress.value).toBe(truth.get(`${ids.A}|eid.collected|${todayInVietnam()}`)!.value);
     }
+  });
+
+  it('never answers from the shared cache once the caller lost the grant, the session or the account', async () => {
+    const keeper = await principalWith(t, [{ role: 'VIEWER', unit: 'A' }]);
+    const [revoked, loggedOut, disabled] = await Promise.all([0, 1, 2].map(() => principalWith(t, [{ role: 'VIEWER', unit: 'A' }])));
+    const DOC = `query Kept($c: String!) { unitByCode(code: $c) { code progress(metric: "eid.collected") { value } } }`;
+    await cached(DOC, { c: 'A' }, keeper.token);
+    for (const p of [revoked, loggedOut, disabled]) expect((await cached(DOC, { c: 'A' }, p.token)).hit).toBe(true);
+
+    // Changed behind the API's back (t.sql would advance the data version, and every answer would be recomputed):
+    // the stored answer stays current, so only the authentication of each request can keep it from them.
+    const raw = new Client({ connectionString: t.dbUrl });
+    await raw.connect();
+    try {
+      await raw.query(`delete from "grant" where principal_id = $1`, [revoked.id]);
+      await raw.query(`update refresh_session set revoked_at = now() where principal_id = $1`, [loggedOut.id]);
+      await raw.query(`update principal set status = 'DISABLED' where id = $1`, [disabled.id]);
+    } finally {
+      await raw.end();
+    }
+    expect((await cached(DOC, { c: 'A' }, keeper.token)).hit).toBe(true);
+    const noGrant = await cached(DOC, { c: 'A' }, revoked.token);
+    expect([noGrant.hit, codeOf(noGrant.body)]).toEqual([false, 'NOT_FOUND']);
+    const ended = await cached(DOC, { c: 'A' }, loggedOut.token);
+    expect([ended.hit, codeOf(ended.body)]).toEqual([false, 'UNAUTHENTICATED']);
+    const off = await cached(DOC, { c: 'A' }, disabled.token);
+    expect([off.hit, codeOf(off.body)]).toEqual([false, 'UNAUTHENTICATED']);
   });
 });
