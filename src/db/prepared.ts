@@ -29,6 +29,12 @@ export async function queryPrepared<R>(em: EntityManager, name: string | undefin
   }
 }
 
+/** knex's `?` placeholders as pg's `$1…$n`; only for statements whose text holds no literal `?`. */
+export function positional(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
 /** Names given to statement texts built at run time (jurisdiction conditions vary in shape, not in number). */
 const namedTexts = new Map<string, string>();
 const MAX_NAMED_TEXTS = 200;
@@ -39,8 +45,7 @@ const MAX_NAMED_TEXTS = 200;
  * own, the first MAX_NAMED_TEXTS texts of the process; later ones run unnamed. Outside transactions only.
  */
 export function queryByShape<R>(em: EntityManager, sql: string, values: readonly unknown[]): Promise<R[]> {
-  let n = 0;
-  const text = sql.replace(/\?/g, () => `$${++n}`);
+  const text = positional(sql);
   let name = namedTexts.get(text);
   if (!name && namedTexts.size < MAX_NAMED_TEXTS) {
     name = `shape_${namedTexts.size + 1}`;

@@ -3,6 +3,7 @@ import type { Scope } from '../common/scoped';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { positional } from '../db/prepared';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { MAX_VALUE } from './progress-rules';
@@ -26,8 +27,7 @@ export const emSql = (em: EntityManager): Sql => ({ run: (sql, params = []) => e
 /** `client` is a pg Client (or PoolClient); `?` become `$1…$n`. */
 export const pgSql = (client: { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> }): Sql => ({
   async run<T>(sql: string, params: readonly unknown[] = []) {
-    let n = 0;
-    return (await client.query(sql.replace(/\?/g, () => `$${++n}`), [...params])).rows as T[];
+    return (await client.query(positional(sql), [...params])).rows as T[];
   },
 });
 
