@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -7,17 +8,22 @@ import { BadUserInputError } from '../common/errors';
 import { importProgressFile } from '../progress/progress-csv';
 import { timeStatements } from './statement-timings';
 
+const USAGE = 'Usage: npm run import:progress -- file.csv [--workers N]  (N sessions writing chunks together; default: CPUs, at most 4)';
+
 /**
- * npm run import:progress -- file.csv
+ * npm run import:progress -- file.csv [--workers N]
  * Imports progress rows (header unit_code,metric,as_of,value) as the system: COPY into a staging table, every line
  * checked at once (a bad line stops the import before anything is written, and every bad line is printed), then
- * written in chunks of about 50,000 rows, one transaction each. Safe to re-run after an interruption: rows
- * already stored change nothing. Loads the ORM only when migrations are pending, so it starts fast.
+ * written in chunks of about 50,000 rows, one transaction each, by N sessions at once. Safe to re-run after an
+ * interruption: rows already stored change nothing. Loads the ORM only when migrations are pending, so it starts fast.
  */
 async function main(): Promise<number> {
-  const file = process.argv[2];
-  if (!file) {
-    console.error('Usage: npm run import:progress -- file.csv');
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--workers');
+  const workers = at >= 0 ? Number(args.splice(at, 2)[1]) : Math.min(4, os.availableParallelism());
+  const file = args[0];
+  if (!file || args.length > 1 || !Number.isInteger(workers) || workers < 1 || workers > 16) {
+    console.error(USAGE);
     return 2;
   }
   const config = loadConfig();
@@ -31,14 +37,14 @@ async function main(): Promise<number> {
     url = embedded.url;
   }
   const connectionString: string = url;
-  const client = new Client({ connectionString });
+  const sessions = Array.from({ length: workers }, () => new Client({ connectionString }));
   let printTimings: (() => void) | undefined;
   try {
-    await client.connect();
-    await migrateIfPending(client, connectionString);
-    if (process.env.IMPORT_TIMINGS === '1') printTimings = timeStatements(client);
+    await Promise.all(sessions.map((c) => c.connect()));
+    await migrateIfPending(sessions[0], connectionString);
+    if (process.env.IMPORT_TIMINGS === '1') printTimings = timeStatements(sessions);
     const started = Date.now();
-    const totals = await importProgressFile(client, fs.createReadStream(file), {
+    const totals = await importProgressFile(sessions, () => fs.createReadStream(file), {
       requestId: `import-progress:${randomUUID()}`,
       onChunk: (c) => console.log(`chunk ${c.chunk}/${c.chunks}: ${c.rows} rows, ${c.changed} written, ${c.rows - c.changed} unchanged`),
     });
@@ -54,7 +60,7 @@ async function main(): Promise<number> {
     } else console.error(`Import failed: ${(e as Error).message}`);
     return 1;
   } finally {
-    await client.end().catch(() => {});
+    await Promise.all(sessions.map((c) => c.end().catch(() => {})));
     await stopEmbedded?.();
   }
 }

@@ -1,10 +1,22 @@
+type Queryable = { query: (...args: never[]) => unknown };
+
 /**
- * Diagnostics for the bulk CLIs (IMPORT_TIMINGS=1): wraps a pg client's `query` to add up the time of each
- * statement by its first words, and returns a function that prints the table (slowest first) to stderr.
- * COPY streams and other non-text queries pass through untimed.
+ * Diagnostics for the bulk CLIs (IMPORT_TIMINGS=1): wraps pg clients' `query` to add up the time of each
+ * statement by its first words (summed over the sessions), and returns a function that prints the table
+ * (slowest first) to stderr. COPY streams and other non-text queries pass through untimed.
  */
-export function timeStatements(client: { query: (...args: never[]) => unknown }): () => void {
+export function timeStatements(clients: Queryable | readonly Queryable[]): () => void {
   const totals = new Map<string, { ms: number; calls: number }>();
+  for (const client of Array.isArray(clients) ? clients : [clients]) timeClient(client as Queryable, totals);
+  return () => {
+    const rows = [...totals].sort((a, b) => b[1].ms - a[1].ms);
+    const all = rows.reduce((s, [, t]) => s + t.ms, 0);
+    console.error(`statement time ${Math.round(all)} ms:`);
+    for (const [label, t] of rows) console.error(`${String(Math.round(t.ms)).padStart(8)} ms ${String(t.calls).padStart(5)}×  ${label}`);
+  };
+}
+
+function timeClient(client: Queryable, totals: Map<string, { ms: number; calls: number }>): void {
   const original = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
     const text = typeof args[0] === 'string' ? args[0] : null;
@@ -18,11 +30,5 @@ export function timeStatements(client: { query: (...args: never[]) => unknown })
       t.calls++;
       totals.set(label, t);
     });
-  };
-  return () => {
-    const rows = [...totals].sort((a, b) => b[1].ms - a[1].ms);
-    const all = rows.reduce((s, [, t]) => s + t.ms, 0);
-    console.error(`statement time ${Math.round(all)} ms:`);
-    for (const [label, t] of rows) console.error(`${String(Math.round(t.ms)).padStart(8)} ms ${String(t.calls).padStart(5)}×  ${label}`);
   };
 }

@@ -178,15 +178,19 @@ export async function chunkPoints(sql: Sql, chunk: number): Promise<void> {
      with b as (select line, unit_id, metric, day, value, note, cumulative, pipeline from progress_import_row where chunk = ?),
      series as (select unit_id, metric, min(day) as lo, max(day) as hi, bool_or(cumulative) as cumulative, bool_or(pipeline) as pipeline
                   from b group by unit_id, metric),
-     stored as (
-       select s.unit_id, s.metric, r.as_of as day, r.value,
-              r.value - lag(r.value) over o as old_change, lag(r.value) over o is null as old_first
+     -- the report before lo, and those from lo on (an append finds none: two index probes per series); the ones
+     -- after the first beyond hi are dropped below (their changes do not move)
+     near as (
+       select s.unit_id, s.metric, s.hi, r.as_of as day, r.value,
+              r.value - lag(r.value) over o as old_change, lag(r.value) over o is null as old_first,
+              count(*) filter (where r.as_of > s.hi) over o as beyond
          from series s
         cross join lateral (
-          select coalesce((select max(p.as_of) from progress_report p where p.unit_id = s.unit_id and p.metric = s.metric and p.as_of < s.lo), s.lo) as from_day,
-                 coalesce((select min(p.as_of) from progress_report p where p.unit_id = s.unit_id and p.metric = s.metric and p.as_of > s.hi), s.hi) as to_day) w
-        join progress_report r on r.unit_id = s.unit_id and r.metric = s.metric and r.as_of between w.from_day and w.to_day
+          (select p.as_of, p.value from progress_report p where p.unit_id = s.unit_id and p.metric = s.metric and p.as_of < s.lo order by p.as_of desc limit 1)
+          union all
+          (select p.as_of, p.value from progress_report p where p.unit_id = s.unit_id and p.metric = s.metric and p.as_of >= s.lo)) r
        window o as (partition by s.unit_id, s.metric order by r.as_of)),
+     stored as (select unit_id, metric, day, value, old_change, old_first from near where beyond <= 1),
      pts as (
        select coalesce(b.unit_id, st.unit_id) as unit_id, coalesce(b.metric, st.metric) as metric, coalesce(b.day, st.day) as day,
               coalesce(b.value, st.value) as value, st.value as old, b.line, b.note,
@@ -225,11 +229,16 @@ export function chunkRuleProblems(sql: Sql, label: string): Promise<RowProblem[]
          from progress_import_point p where p.cumulative and p.prev_changed and not p.changed and p.value < p.prev_value),
      pu as (select unit_id, min(day) as lo from progress_import_point where pipeline and changed group by unit_id),
      pm as (select code, pipeline_order as ord from metric where pipeline_order is not null),
+     -- each series' first day found once (one index probe), then its reports from there (one range scan, lateral so
+     -- the planner cannot turn it into a scan of every report, nor probe the first day once per report)
+     anchor as materialized (
+       select pu.unit_id, pm.code as metric,
+              coalesce((select max(p.as_of) from progress_report p where p.unit_id = pu.unit_id and p.metric = pm.code and p.as_of <= pu.lo), pu.lo) as from_day
+         from pu cross join pm),
      stored as (
-       select pu.unit_id, pm.code as metric, r.as_of as day, r.value
-         from pu cross join pm
-        cross join lateral (select coalesce((select max(p.as_of) from progress_report p where p.unit_id = pu.unit_id and p.metric = pm.code and p.as_of <= pu.lo), pu.lo) as from_day) w
-         join progress_report r on r.unit_id = pu.unit_id and r.metric = pm.code and r.as_of >= w.from_day),
+       select a.unit_id, a.metric, r.as_of as day, r.value
+         from anchor a
+        cross join lateral (select p.as_of, p.value from progress_report p where p.unit_id = a.unit_id and p.metric = a.metric and p.as_of >= a.from_day offset 0) r),
      b as (select p.unit_id, p.metric, p.day, p.value, p.line, p.changed from progress_import_point p join pu using (unit_id) where p.pipeline and p.line is not null),
      pts as (
        select coalesce(b.unit_id, s.unit_id) as unit_id, coalesce(b.metric, s.metric) as metric, coalesce(b.day, s.day) as day,
@@ -288,13 +297,18 @@ export async function applyChunkRollups(sql: Sql): Promise<void> {
   await sql.run(`drop table if exists pg_temp.progress_import_spread`);
   await sql.run(
     `create temp table progress_import_spread on commit drop as
-     select s.unit_id, s.depth, d.metric, s.date, sum(s.change)::bigint as change, sum(s.reporters)::int as reporters,
+     with d as (
+       select p.unit_id, p.metric, p.day, (p.value - coalesce(p.prev_value, 0)) - coalesce(p.old_change, 0) as change,
+              (p.prev_value is null)::int - p.old_first::int as reporters, p.changed as touched
+         from progress_import_point p where p.day >= p.lo),
+     moving as materialized (select * from d where d.change <> 0 or d.reporters <> 0 or d.touched),
+     -- the spread is linear in the change: each (unit, day) is spread once, for a change of 1, and scaled per metric
+     unit_day as materialized (
+       select u.unit_id as source, u.day, s.unit_id, s.depth, s.date, s.change as times, s.opening
+         from (select distinct unit_id, day from moving) u cross join lateral rollup_spread(u.unit_id, u.day, 1, 1) s)
+     select s.unit_id, s.depth, d.metric, s.date, sum(d.change * s.times)::bigint as change, sum(d.reporters * s.times)::int as reporters,
             bool_or(s.opening and d.touched) as touched, bool_or(s.unit_id = d.unit_id) as own
-       from (select p.unit_id, p.metric, p.day, (p.value - coalesce(p.prev_value, 0)) - coalesce(p.old_change, 0) as change,
-                    (p.prev_value is null)::int - p.old_first::int as reporters, p.changed as touched
-               from progress_import_point p where p.day >= p.lo) d
-      cross join lateral rollup_spread(d.unit_id, d.day, d.change, d.reporters) s
-      where d.change <> 0 or d.reporters <> 0 or d.touched
+       from moving d join unit_day s on s.source = d.unit_id and s.day = d.day
       group by s.unit_id, s.depth, d.metric, s.date`,
   );
   const levels = await sql.run<{ depth: number }>(`select distinct depth from progress_import_spread where not own order by depth`);

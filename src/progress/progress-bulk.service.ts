@@ -61,14 +61,33 @@ export async function writeStagedAtomically(sql: Sql, opts: BulkOptions, dryRun:
   return { rows: staged.rows, changed, unchanged: staged.rows - changed };
 }
 
+/** Sessions writing the same staged file together (each staged it whole; each writes every `workers`-th chunk). */
+export interface ChunkShare {
+  worker: number;
+  workers: number;
+  /** Shared by the workers: set when one fails, so the others start no further chunk; chunks committed so far. */
+  state: { stop: boolean; committed: number };
+}
+
+const ALONE: ChunkShare = { worker: 0, workers: 1, state: { stop: false, committed: 0 } };
+
 /**
  * Checks the staged rows as a whole (nothing is written when any row is bad), then writes them one chunk per
  * transaction (`begin`/`commit` on the session that staged them), calling `onChunk` after each commit.
- * Interrupted, the committed chunks stay; running the same rows again completes the rest.
+ * Interrupted, the committed chunks stay; running the same rows again completes the rest. With a `share`, this
+ * session writes only its chunks (the others' sessions write theirs: chunks hold disjoint reporting units, and
+ * every chunk takes its locks in the same order, so they only wait on the shared ancestors' rows at the end);
+ * the problems of a bad file are reported by worker 0 alone.
  */
-export async function writeStagedInChunks(sql: Sql, opts: BulkOptions, onChunk: (c: ChunkDone) => void | Promise<void>): Promise<BulkResult> {
+export async function writeStagedInChunks(
+  sql: Sql,
+  opts: BulkOptions,
+  onChunk: (c: ChunkDone) => void | Promise<void>,
+  share: ChunkShare = { ...ALONE, state: { stop: false, committed: 0 } },
+): Promise<BulkResult> {
   const staged = await bulk.resolveStaged(sql, { ...opts, transactionOnly: false });
   if (staged.problems > 0) {
+    if (share.worker !== 0) return { rows: staged.rows, changed: 0, unchanged: staged.rows };
     const problems: RowProblem[] = [];
     await sql.run('begin');
     try {
@@ -82,7 +101,7 @@ export async function writeStagedInChunks(sql: Sql, opts: BulkOptions, onChunk: 
     throw await problemError(sql, opts, problems, 'nothing was written');
   }
   let changed = 0;
-  for (let chunk = 0; chunk < staged.chunks; chunk++) {
+  for (let chunk = share.worker; chunk < staged.chunks && !share.state.stop; chunk += share.workers) {
     await sql.run('begin');
     let n: number;
     try {
@@ -90,18 +109,34 @@ export async function writeStagedInChunks(sql: Sql, opts: BulkOptions, onChunk: 
       await bulk.chunkPoints(sql, chunk);
       // Checked under the locks: stored data may have moved since the file was read.
       const problems = await bulk.chunkRuleProblems(sql, opts.label);
-      if (problems.length > 0) throw await problemError(sql, opts, problems, chunk === 0 ? 'nothing was written' : `the ${chunk} chunk(s) before were written`);
+      if (problems.length > 0) throw new ChunkRefused(problems, staged.chunks);
       n = await writeChunk(sql, opts, chunk);
       await sql.run('commit');
     } catch (e) {
       await sql.run('rollback').catch(() => {});
       throw e;
     }
+    share.state.committed++;
     changed += n;
     if (n > 0) await bulk.bumpDataVersion(sql);
     await onChunk({ chunk: chunk + 1, chunks: staged.chunks, rows: await bulk.chunkRows(sql, chunk), changed: n });
   }
   return { rows: staged.rows, changed, unchanged: staged.rows - changed };
+}
+
+/**
+ * A chunk's rows break a rule against stored data (checked under its locks, so only once earlier chunks, or the
+ * other sessions' chunks, may have committed). `refusal` words it once every session has stopped.
+ */
+export class ChunkRefused extends Error {
+  constructor(readonly problems: RowProblem[], readonly chunks: number) {
+    super('a chunk of the import breaks a rule');
+  }
+
+  refusal(opts: BulkOptions, committed: number): BadUserInputError {
+    const outcome = committed === 0 ? 'nothing was written' : `${committed} of ${this.chunks} chunks were written (running the file again writes the rest)`;
+    return problemsError(opts, this.problems, outcome);
+  }
 }
 
 /** Writes a checked chunk (progress_import_point): reports, history, rollups, one audit entry. Returns rows changed. */
@@ -118,7 +153,11 @@ async function writeChunk(sql: Sql, opts: BulkOptions, chunk: number): Promise<n
 }
 
 async function problemError(sql: Sql, opts: BulkOptions, ruleProblems: RowProblem[], outcome: string): Promise<BadUserInputError> {
-  const all = [...(await bulk.stagedProblems(sql, MAX_PROBLEMS)), ...ruleProblems].sort((a, b) => a.line - b.line).slice(0, MAX_PROBLEMS);
+  return problemsError(opts, [...(await bulk.stagedProblems(sql, MAX_PROBLEMS)), ...ruleProblems], outcome);
+}
+
+function problemsError(opts: BulkOptions, found: RowProblem[], outcome: string): BadUserInputError {
+  const all = [...found].sort((a, b) => a.line - b.line).slice(0, MAX_PROBLEMS);
   const problems: InputProblem[] = all.map((p) => ({ path: opts.pathOf(p), message: p.message, row: p.line }));
   const rows = new Set(all.map((p) => p.line)).size;
   return new BadUserInputError(`${rows} ${opts.label.toLowerCase()}${rows === 1 ? '' : 's'} cannot be imported; ${outcome}. ${all.slice(0, 3).map((p) => p.message).join(' ')}`, problems);

@@ -4,7 +4,7 @@ import { BadUserInputError } from '../common/errors';
 import { todayInVietnam } from '../common/scalars';
 import { unscoped } from '../common/scoped';
 import { copyCsvIntoStaging, createRawStaging, pgSql } from './progress-bulk.repo';
-import { writeStagedInChunks, type BulkResult, type ChunkDone } from './progress-bulk.service';
+import { ChunkRefused, writeStagedInChunks, type BulkOptions, type BulkResult, type ChunkDone } from './progress-bulk.service';
 
 export const CSV_CHUNK_ROWS = 50_000;
 const HEADER = ['unit_code', 'metric', 'as_of', 'value'];
@@ -18,33 +18,51 @@ export interface FileImportOptions {
 }
 
 /**
- * Imports a CSV of progress rows (header unit_code,metric,as_of,value) as the system, on `client` (a session of
- * its own): the file streams into a staging table with COPY (memory stays flat whatever its size), every line is
- * checked set-based (any bad line: nothing is written, and every bad line is named), then the rows are written
- * in chunks of about `chunkRows` rows (each unit's rows in one chunk), one transaction each. An interrupted
- * import keeps the chunks it committed; running the file again writes the rest and counts nothing twice.
+ * Imports a CSV of progress rows (header unit_code,metric,as_of,value) as the system, on `sessions` (connections
+ * of its own, one or more): the file (`open()` gives its bytes, once per session) streams into a staging table
+ * with COPY (memory stays flat whatever its size), every line is checked set-based (any bad line: nothing is
+ * written, and every bad line is named), then the rows are written in chunks of about `chunkRows` rows (each
+ * unit's rows in one chunk), one transaction each, the sessions taking the chunks in turn so PostgreSQL works on
+ * several at once. An interrupted import keeps the chunks it committed; running the file again writes the rest
+ * and counts nothing twice.
  */
-export async function importProgressFile(client: ClientBase, input: Readable, opts: FileImportOptions): Promise<BulkResult> {
-  const sql = pgSql(client);
-  await createRawStaging(sql, 2, false);
-  try {
-    await copyCsvIntoStaging(client, Readable.from(afterHeader(input)));
-  } catch (e) {
-    throw copyProblem(e);
-  }
-  return writeStagedInChunks(
-    sql,
-    {
-      principalId: null,
-      requestId: opts.requestId,
-      unitScope: unscoped('the progress CSV import runs as the system (npm run import:progress): every unit'),
-      today: todayInVietnam(),
-      label: 'Line',
-      chunkRows: opts.chunkRows ?? CSV_CHUNK_ROWS,
-      pathOf: () => ['csv'],
-    },
-    opts.onChunk ?? (() => {}),
-  );
+export async function importProgressFile(sessions: readonly ClientBase[], open: () => Readable, opts: FileImportOptions): Promise<BulkResult> {
+  const state = { stop: false, committed: 0 };
+  const runs = sessions.map(async (client, worker) => {
+    try {
+      const sql = pgSql(client);
+      // Chunks of 50,000 rows sort and hash more than the default 4 MB: without this they spill to disk.
+      await sql.run(`set work_mem = '64MB'`);
+      await createRawStaging(sql, 2, false);
+      try {
+        await copyCsvIntoStaging(client, Readable.from(afterHeader(open())));
+      } catch (e) {
+        throw copyProblem(e);
+      }
+      return await writeStagedInChunks(sql, fileOptions(opts), opts.onChunk ?? (() => {}), { worker, workers: sessions.length, state });
+    } catch (e) {
+      state.stop = true;
+      throw e;
+    }
+  });
+  const settled = await Promise.allSettled(runs);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason instanceof ChunkRefused ? failed.reason.refusal(fileOptions(opts), state.committed) : failed.reason;
+  const done = settled.map((r) => (r as PromiseFulfilledResult<BulkResult>).value);
+  const changed = done.reduce((n, r) => n + r.changed, 0);
+  return { rows: done[0].rows, changed, unchanged: done[0].rows - changed };
+}
+
+function fileOptions(opts: FileImportOptions): BulkOptions {
+  return {
+    principalId: null,
+    requestId: opts.requestId,
+    unitScope: unscoped('the progress CSV import runs as the system (npm run import:progress): every unit'),
+    today: todayInVietnam(),
+    label: 'Line',
+    chunkRows: opts.chunkRows ?? CSV_CHUNK_ROWS,
+    pathOf: () => ['csv'],
+  };
 }
 
 /** The file's bytes after its header line, once the header is checked. */

@@ -110,7 +110,7 @@ describe('exact rollups under concurrent writers', () => {
       try {
         const rows = rowsOf(rand, shared, 'reason.no_smartphone', 60);
         const body = ['unit_code,metric,as_of,value', ...rows.map((r) => `${r.unitCode},${r.metric},${r.asOf},${r.value}`)].join('\n');
-        return await importProgressFile(client, Readable.from([body]), { requestId: 'concurrency-file', chunkRows: 8 });
+        return await importProgressFile([client], () => Readable.from([body]), { requestId: 'concurrency-file', chunkRows: 8 });
       } finally {
         await client.end();
       }

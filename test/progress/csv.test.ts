@@ -19,12 +19,17 @@ const LINES = HAMLETS.flatMap((c, i) => [`${c},eid.collected,2023-06-01,${100 + 
 
 /** Runs the file import on a session of its own, as the CLI does. */
 async function importFile(input: Readable, chunkRows: number, onChunk?: (c: ChunkDone) => void): Promise<BulkResult> {
-  const client = new Client({ connectionString: t.dbUrl });
-  await client.connect();
+  return importOnSessions(1, () => input, chunkRows, onChunk);
+}
+
+/** The file import on `n` sessions writing its chunks together (the CLI's --workers). */
+async function importOnSessions(n: number, open: () => Readable, chunkRows: number, onChunk?: (c: ChunkDone) => void): Promise<BulkResult> {
+  const sessions = Array.from({ length: n }, () => new Client({ connectionString: t.dbUrl }));
+  await Promise.all(sessions.map((c) => c.connect()));
   try {
-    return await importProgressFile(client, input, { requestId: 'test-import', chunkRows, onChunk });
+    return await importProgressFile(sessions, open, { requestId: 'test-import', chunkRows, onChunk });
   } finally {
-    await client.end();
+    await Promise.all(sessions.map((c) => c.end()));
   }
 }
 
@@ -99,6 +104,31 @@ describe('CSV import as the system (npm run import:progress)', () => {
     expect(history).toBe(12);
     // every committed chunk that wrote moved the data version (the response cache's key): 1 + 2
     expect((await version()) - v0).toBe(3);
+  });
+
+  it('several sessions write the chunks together: each chunk once, rollups exact; a bad file is refused once, whole', async () => {
+    const lines = HAMLETS.flatMap((c, i) => [`${c},eid.collected,2023-07-01,${300 + i}`, `${c},eid.collected,2023-07-02,${400 + i}`]);
+    const before = await progressTables(t);
+    const bad = await importOnSessions(3, () => csv([...lines.slice(0, 5), 'A1a-9,eid.collected,2023-07-03,10', ...lines.slice(5)]), 4).catch((e) => e);
+    expect(bad.problems.map((p: { row: number }) => p.row)).toEqual([7]);
+    expect(bad.message).toMatch(/^1 line cannot be imported; nothing was written\. Line 7: unknown unit code "A1a-9"/);
+    expect(await progressTables(t)).toBe(before);
+    // a fall is found under the chunk's locks: the other sessions' chunks may have committed, and the error says how many
+    const reports = async () => (await t.sql<{ n: number }>(`select count(*)::int as n from progress_report where as_of >= '2023-07-01'`))[0].n;
+    const fall = await importOnSessions(3, () => csv([...lines.slice(0, 5), 'A1a-3,eid.collected,2023-07-03,10', ...lines.slice(5)]), 4).catch((e) => e);
+    expect(fall.problems.map((p: { row: number }) => p.row)).toEqual([7]);
+    const written = Number(/(\d+) of 3 chunks were written/.exec(fall.message)?.[1] ?? (/nothing was written/.test(fall.message) ? 0 : NaN));
+    expect(await reports()).toBe(written * 4);
+    await expectExact(['2023-06-02', '2023-07-01', '2023-07-02']);
+
+    const seen: string[] = [];
+    const totals = await importOnSessions(2, () => csv(lines), 4, (c) => seen.push(`${c.chunk}/${c.chunks}:${c.rows}:${c.changed}`));
+    const stored = written * 4;
+    expect(totals).toEqual({ rows: 12, changed: 12 - stored, unchanged: stored });
+    expect(seen).toHaveLength(3);
+    await expectExact(['2023-06-02', '2023-06-30', '2023-07-01', '2023-07-02']);
+    const again = await importOnSessions(2, () => csv(lines), 4);
+    expect(again).toEqual({ rows: 12, changed: 0, unchanged: 12 });
   });
 
   it('an identical re-run writes nothing at all', async () => {
