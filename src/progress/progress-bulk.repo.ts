@@ -176,8 +176,18 @@ export async function chunkPoints(sql: Sql, chunk: number): Promise<void> {
   await sql.run(
     `create temp table progress_import_point on commit drop as
      with b as (select line, unit_id, metric, day, value, note, cumulative, pipeline from progress_import_row where chunk = ?),
-     series as (select unit_id, metric, min(day) as lo, max(day) as hi, bool_or(cumulative) as cumulative, bool_or(pipeline) as pipeline
-                  from b group by unit_id, metric),
+     written as (select unit_id, metric, min(day) as lo, max(day) as hi, bool_or(cumulative) as cumulative, bool_or(pipeline) as pipeline
+                   from b group by unit_id, metric),
+     -- a unit writing a pipeline metric: every pipeline metric of it, from its first pipeline day and with every
+     -- later report (hi = infinity), which is what the pipeline order check reads (chunkRuleProblems)
+     pipeline_unit as (select unit_id, min(lo) as lo from written where pipeline group by unit_id),
+     series as (
+       select w.unit_id, w.metric, coalesce(pu.lo, w.lo) as lo, case when w.pipeline then 'infinity'::date else w.hi end as hi, w.cumulative, w.pipeline
+         from written w left join pipeline_unit pu on pu.unit_id = w.unit_id and w.pipeline
+       union all
+       select pu.unit_id, m.code, pu.lo, 'infinity'::date, m."group" <> 'REASON', true
+         from pipeline_unit pu cross join metric m
+        where m.pipeline_order is not null and not exists (select 1 from written w where w.unit_id = pu.unit_id and w.metric = m.code)),
      -- the report before lo, and those from lo on (an append finds none: two index probes per series); the ones
      -- after the first beyond hi are dropped below (their changes do not move)
      near as (
@@ -227,23 +237,13 @@ export function chunkRuleProblems(sql: Sql, label: string): Promise<RowProblem[]
        select p.prev_line, 3, format('${l} %s: %s is a cumulative total: %s is higher than the next report (%s on %s), so the total would fall.',
                                      p.prev_line, p.metric, p.prev_value, p.value, p.day)
          from progress_import_point p where p.cumulative and p.prev_changed and not p.changed and p.value < p.prev_value),
+     -- progress_import_point holds every pipeline metric of these units, stored and written, from their first
+     -- pipeline day on (chunkPoints)
      pu as (select unit_id, min(day) as lo from progress_import_point where pipeline and changed group by unit_id),
      pm as (select code, pipeline_order as ord from metric where pipeline_order is not null),
-     -- each series' first day found once (one index probe), then its reports from there (one range scan, lateral so
-     -- the planner cannot turn it into a scan of every report, nor probe the first day once per report)
-     anchor as materialized (
-       select pu.unit_id, pm.code as metric,
-              coalesce((select max(p.as_of) from progress_report p where p.unit_id = pu.unit_id and p.metric = pm.code and p.as_of <= pu.lo), pu.lo) as from_day
-         from pu cross join pm),
-     stored as (
-       select a.unit_id, a.metric, r.as_of as day, r.value
-         from anchor a
-        cross join lateral (select p.as_of, p.value from progress_report p where p.unit_id = a.unit_id and p.metric = a.metric and p.as_of >= a.from_day offset 0) r),
-     b as (select p.unit_id, p.metric, p.day, p.value, p.line, p.changed from progress_import_point p join pu using (unit_id) where p.pipeline and p.line is not null),
      pts as (
-       select coalesce(b.unit_id, s.unit_id) as unit_id, coalesce(b.metric, s.metric) as metric, coalesce(b.day, s.day) as day,
-              coalesce(b.value, s.value) as value, coalesce(b.changed, false) as written, b.line
-         from b full join stored s on s.unit_id = b.unit_id and s.metric = b.metric and s.day = b.day),
+       select p.unit_id, p.metric, p.day, p.value, p.changed as written, p.line
+         from progress_import_point p join pu using (unit_id) where p.pipeline),
      ranged as (select pts.*, lead(pts.day) over (partition by pts.unit_id, pts.metric order by pts.day) as next_day from pts),
      days as (select distinct r.unit_id, r.day from ranged r join pu using (unit_id) where r.day >= pu.lo),
      known as (select distinct unit_id, metric from pts),

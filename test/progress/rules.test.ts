@@ -113,4 +113,19 @@ describe('the same rules in importProgress, set-based, by row', () => {
     // a later collected in the same file lifts the limit from its day on
     ok(await gql(t, IMPORT, { input: { rows: [row('R1b-5', 'eid.collected', '2023-06-03', 70), row('R1b-5', 'eid.collected', '2023-06-05', 90), row('R1b-5', 'eid.approved', '2023-06-05', 80)] } }, officer.token));
   });
+
+  it('checks a back-dated stage on every later day it stays in force, a day lowered by a correction included', async () => {
+    ok(await report('R1b-6', '2023-06-01', [{ metric: 'eid.collected', value: 100 }]));
+    ok(await report('R1b-6', '2023-06-02', [{ metric: 'eid.collected', value: 100 }]));
+    ok(await report('R1b-6', '2023-06-03', [{ metric: 'eid.collected', value: 100 }]));
+    ok(await report('R1b-6', '2023-06-03', [{ metric: 'eid.collected', value: 50 }], 'nhập nhầm'));
+    await importRefused([row('R1b-6', 'eid.approved', '2023-06-01', 80)], [1], /Row 1: on 2023-06-03 eid.approved \(80\) would exceed eid.collected \(50\)/);
+    // the same with the unchanged collected of that day in the file: its series is read to its end all the same
+    await importRefused(
+      [row('R1b-6', 'eid.collected', '2023-06-01', 100), row('R1b-6', 'eid.approved', '2023-06-01', 80)],
+      [2],
+      /Row 2: on 2023-06-03 eid.approved \(80\) would exceed eid.collected \(50\)/,
+    );
+    ok(await gql(t, IMPORT, { input: { rows: [row('R1b-6', 'eid.approved', '2023-06-01', 50)] } }, officer.token));
+  });
 });
