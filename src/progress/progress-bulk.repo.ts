@@ -188,17 +188,26 @@ export async function chunkPoints(sql: Sql, chunk: number): Promise<void> {
        select pu.unit_id, m.code, pu.lo, 'infinity'::date, m."group" <> 'REASON', true
          from pipeline_unit pu cross join metric m
         where m.pipeline_order is not null and not exists (select 1 from written w where w.unit_id = pu.unit_id and w.metric = m.code)),
-     -- the report before lo, and those from lo on (an append finds none: two index probes per series); the ones
-     -- after the first beyond hi are dropped below (their changes do not move)
+     -- each series' last report (one index probe): before lo (an append), it is the only one the write touches
+     tail as (
+       select s.*, l.as_of as last_day, l.value as last_value
+         from series s
+         left join lateral (select p.as_of, p.value from progress_report p where p.unit_id = s.unit_id and p.metric = s.metric
+                             order by p.as_of desc limit 1) l on true),
+     -- otherwise the report before lo and those from lo on; the ones after the first beyond hi are dropped below
+     -- (their changes do not move)
      near as (
        select s.unit_id, s.metric, s.hi, r.as_of as day, r.value,
               r.value - lag(r.value) over o as old_change, lag(r.value) over o is null as old_first,
               count(*) filter (where r.as_of > s.hi) over o as beyond
-         from series s
+         from tail s
         cross join lateral (
-          (select p.as_of, p.value from progress_report p where p.unit_id = s.unit_id and p.metric = s.metric and p.as_of < s.lo order by p.as_of desc limit 1)
+          select s.last_day as as_of, s.last_value as value where s.last_day < s.lo
           union all
-          (select p.as_of, p.value from progress_report p where p.unit_id = s.unit_id and p.metric = s.metric and p.as_of >= s.lo)) r
+          (select p.as_of, p.value from progress_report p
+            where s.last_day >= s.lo and p.unit_id = s.unit_id and p.metric = s.metric and p.as_of < s.lo order by p.as_of desc limit 1)
+          union all
+          (select p.as_of, p.value from progress_report p where s.last_day >= s.lo and p.unit_id = s.unit_id and p.metric = s.metric and p.as_of >= s.lo)) r
        window o as (partition by s.unit_id, s.metric order by r.as_of)),
      stored as (select unit_id, metric, day, value, old_change, old_first from near where beyond <= 1),
      pts as (
