@@ -85,7 +85,7 @@ export async function writeStagedInChunks(
   onChunk: (c: ChunkDone) => void | Promise<void>,
   share: ChunkShare = { ...ALONE, state: { stop: false, committed: 0 } },
 ): Promise<BulkResult> {
-  const staged = await bulk.resolveStaged(sql, { ...opts, transactionOnly: false });
+  const staged = await bulk.resolveStaged(sql, { ...opts, transactionOnly: false, sessions: share.workers });
   if (staged.problems > 0) {
     if (share.worker !== 0) return { rows: staged.rows, changed: 0, unchanged: staged.rows };
     const problems: RowProblem[] = [];
