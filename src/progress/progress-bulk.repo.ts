@@ -79,11 +79,12 @@ export interface RowProblem {
  * malformed day or value, a day in the future or outside the unit's life, a unit not at the metric's reporting
  * level, the same key twice with different values) into progress_import_problem, and keeps the other rows (once
  * per key) in progress_import_row with a chunk number: each unit's rows in one chunk, about `chunkRows` rows a
- * chunk (fewer when `sessions` share the writing and an equal share is smaller). `unitScope` is a condition on `u` (admin_unit). Returns the counts.
+ * chunk. `part`: only the rows whose unit code hashes to this share (sessions importing one file together).
+ * `unitScope` is a condition on `u` (admin_unit). Returns the counts.
  */
 export async function resolveStaged(
   sql: Sql,
-  opts: { unitScope: Scope; today: string; label: string; chunkRows: number; transactionOnly: boolean; sessions?: number },
+  opts: { unitScope: Scope; today: string; label: string; chunkRows: number; transactionOnly: boolean; part?: { index: number; of: number } },
 ): Promise<{ rows: number; chunks: number; problems: number }> {
   const label = opts.label.replace(/[^A-Za-z]/g, '');
   await sql.run(`drop table if exists pg_temp.progress_import_checked`);
@@ -96,7 +97,8 @@ export async function resolveStaged(
             case when btrim(r.value) ~ '^\\d{1,10}$' and btrim(r.value)::bigint <= ${MAX_VALUE} then btrim(r.value)::bigint end as value
        from progress_import_raw r
        left join admin_unit u on u.code = btrim(r.unit_code) and ${opts.unitScope.sql}
-       left join metric m on m.code = btrim(r.metric)`,
+       left join metric m on m.code = btrim(r.metric)
+      where ${opts.part ? `mod(hashtext(coalesce(btrim(r.unit_code), ''))::bigint + 2147483648, ${Math.trunc(opts.part.of)}) = ${Math.trunc(opts.part.index)}` : 'true'}`,
     opts.unitScope.bindings,
   );
   await sql.run(`drop table if exists pg_temp.progress_import_problem`);
@@ -139,10 +141,9 @@ export async function resolveStaged(
         where not exists (select 1 from progress_import_problem p where p.line = c.line)
         order by unit_id, metric, day, line),
      per_unit as (
-       select unit_id, (sum(count(*)) over (order by unit_id) - count(*)) as before, sum(count(*)) over () as total from keyed group by unit_id)
-     -- at most chunkRows a chunk, and no more than an equal share of each session writing (so they finish together)
-     select k.*, floor(p.before / greatest(1, least(?::int, ceil(p.total / ?::numeric))))::int as chunk from keyed k join per_unit p using (unit_id)`,
-    [Math.max(1, Math.trunc(opts.chunkRows)), Math.max(1, Math.trunc(opts.sessions ?? 1))],
+       select unit_id, (sum(count(*)) over (order by unit_id) - count(*)) as before from keyed group by unit_id)
+     select k.*, floor(p.before / ?::int)::int as chunk from keyed k join per_unit p using (unit_id)`,
+    [Math.max(1, Math.trunc(opts.chunkRows))],
   );
   await sql.run(`create index on progress_import_row (chunk, unit_id, metric, day)`);
   await sql.run(`analyze progress_import_row`);

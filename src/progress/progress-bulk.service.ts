@@ -2,6 +2,7 @@ import type { Scope } from '../common/scoped';
 import { BadUserInputError, type InputProblem } from '../common/errors';
 import * as bulk from './progress-bulk.repo';
 import type { RowProblem, Sql } from './progress-bulk.repo';
+import { ChunkRefused, FileRefused, SharedImport } from './import-sessions';
 
 /*
  * The bulk path of progress writes (importProgress, npm run import:progress, the demo seed): rows are staged by
@@ -61,34 +62,32 @@ export async function writeStagedAtomically(sql: Sql, opts: BulkOptions, dryRun:
   return { rows: staged.rows, changed, unchanged: staged.rows - changed };
 }
 
-/** Sessions writing the same staged file together (each staged it whole; each writes every `workers`-th chunk). */
+/** This session's place among those importing one file (import-sessions.ts). */
 export interface ChunkShare {
   worker: number;
   workers: number;
-  /** Shared by the workers: set when one fails, so the others start no further chunk; chunks committed so far. */
-  state: { stop: boolean; committed: number };
+  state: SharedImport;
 }
 
-const ALONE: ChunkShare = { worker: 0, workers: 1, state: { stop: false, committed: 0 } };
-
 /**
- * Checks the staged rows as a whole (nothing is written when any row is bad), then writes them one chunk per
- * transaction (`begin`/`commit` on the session that staged them), calling `onChunk` after each commit.
- * Interrupted, the committed chunks stay; running the same rows again completes the rest. With a `share`, this
- * session writes only its chunks (the others' sessions write theirs: chunks hold disjoint reporting units, and
- * every chunk takes its locks in the same order, so they only wait on the shared ancestors' rows at the end);
- * the problems of a bad file are reported by worker 0 alone.
+ * Checks the staged rows (with a `share` of several sessions: those of this session's units), waits until every
+ * session has checked its own (nothing is written when any row is bad: each session then throws FileRefused with
+ * its problems, rule checks included), then writes them one chunk per transaction (`begin`/`commit` on the
+ * session that staged them), calling `onChunk` after each commit. Sessions write disjoint reporting units, and
+ * every chunk takes its locks in the same order, so they only wait on the shared ancestors' rows at the end.
+ * Interrupted, the committed chunks stay; running the same rows again completes the rest.
  */
 export async function writeStagedInChunks(
   sql: Sql,
   opts: BulkOptions,
   onChunk: (c: ChunkDone) => void | Promise<void>,
-  share: ChunkShare = { ...ALONE, state: { stop: false, committed: 0 } },
+  share: ChunkShare = { worker: 0, workers: 1, state: new SharedImport(1) },
 ): Promise<BulkResult> {
-  const staged = await bulk.resolveStaged(sql, { ...opts, transactionOnly: false, sessions: share.workers });
-  if (staged.problems > 0) {
-    if (share.worker !== 0) return { rows: staged.rows, changed: 0, unchanged: staged.rows };
-    const problems: RowProblem[] = [];
+  const part = share.workers > 1 ? { index: share.worker, of: share.workers } : undefined;
+  const staged = await bulk.resolveStaged(sql, { ...opts, transactionOnly: false, part });
+  const file = await share.state.arrive(staged);
+  if (file.problems > 0) {
+    const problems = await bulk.stagedProblems(sql, MAX_PROBLEMS);
     await sql.run('begin');
     try {
       for (let chunk = 0; chunk < staged.chunks && problems.length < MAX_PROBLEMS; chunk++) {
@@ -98,10 +97,10 @@ export async function writeStagedInChunks(
     } finally {
       await sql.run('rollback');
     }
-    throw await problemError(sql, opts, problems, 'nothing was written');
+    throw new FileRefused(problems);
   }
   let changed = 0;
-  for (let chunk = share.worker; chunk < staged.chunks && !share.state.stop; chunk += share.workers) {
+  for (let chunk = 0; chunk < staged.chunks && !share.state.stop; chunk++) {
     await sql.run('begin');
     let n: number;
     try {
@@ -109,34 +108,28 @@ export async function writeStagedInChunks(
       await bulk.chunkPoints(sql, chunk);
       // Checked under the locks: stored data may have moved since the file was read.
       const problems = await bulk.chunkRuleProblems(sql, opts.label);
-      if (problems.length > 0) throw new ChunkRefused(problems, staged.chunks);
+      if (problems.length > 0) throw new ChunkRefused(problems);
       n = await writeChunk(sql, opts, chunk);
       await sql.run('commit');
     } catch (e) {
       await sql.run('rollback').catch(() => {});
       throw e;
     }
-    share.state.committed++;
+    const done = ++share.state.committed;
     changed += n;
     if (n > 0) await bulk.bumpDataVersion(sql);
-    await onChunk({ chunk: chunk + 1, chunks: staged.chunks, rows: await bulk.chunkRows(sql, chunk), changed: n });
+    await onChunk({ chunk: done, chunks: file.chunks, rows: await bulk.chunkRows(sql, chunk), changed: n });
   }
   return { rows: staged.rows, changed, unchanged: staged.rows - changed };
 }
 
 /**
- * A chunk's rows break a rule against stored data (checked under its locks, so only once earlier chunks, or the
- * other sessions' chunks, may have committed). `refusal` words it once every session has stopped.
+ * The error for a file refused by its sessions (every FileRefused or ChunkRefused they threw), worded once all
+ * have stopped: how many chunks were written before.
  */
-export class ChunkRefused extends Error {
-  constructor(readonly problems: RowProblem[], readonly chunks: number) {
-    super('a chunk of the import breaks a rule');
-  }
-
-  refusal(opts: BulkOptions, committed: number): BadUserInputError {
-    const outcome = committed === 0 ? 'nothing was written' : `${committed} of ${this.chunks} chunks were written (running the file again writes the rest)`;
-    return problemsError(opts, this.problems, outcome);
-  }
+export function refusedFile(opts: BulkOptions, refusals: (FileRefused | ChunkRefused)[], committed: number, chunks: number): BadUserInputError {
+  const outcome = committed === 0 ? 'nothing was written' : `${committed} of ${chunks} chunks were written (running the file again writes the rest)`;
+  return problemsError(opts, refusals.flatMap((r) => r.problems), outcome);
 }
 
 /** Writes a checked chunk (progress_import_point): reports, history, rollups, one audit entry. Returns rows changed. */

@@ -3,8 +3,9 @@ import type { ClientBase } from 'pg';
 import { BadUserInputError } from '../common/errors';
 import { todayInVietnam } from '../common/scalars';
 import { unscoped } from '../common/scoped';
+import { ChunkRefused, FileRefused, SessionGaveUp, SharedImport } from './import-sessions';
 import { copyCsvIntoStaging, createRawStaging, pgSql } from './progress-bulk.repo';
-import { ChunkRefused, writeStagedInChunks, type BulkOptions, type BulkResult, type ChunkDone } from './progress-bulk.service';
+import { refusedFile, writeStagedInChunks, type BulkOptions, type BulkResult, type ChunkDone } from './progress-bulk.service';
 
 export const CSV_CHUNK_ROWS = 50_000;
 const HEADER = ['unit_code', 'metric', 'as_of', 'value'];
@@ -22,12 +23,12 @@ export interface FileImportOptions {
  * of its own, one or more): the file (`open()` gives its bytes, once per session) streams into a staging table
  * with COPY (memory stays flat whatever its size), every line is checked set-based (any bad line: nothing is
  * written, and every bad line is named), then the rows are written in chunks of about `chunkRows` rows (each
- * unit's rows in one chunk), one transaction each, the sessions taking the chunks in turn so PostgreSQL works on
- * several at once. An interrupted import keeps the chunks it committed; running the file again writes the rest
- * and counts nothing twice.
+ * unit's rows in one chunk), one transaction each. With several sessions, each checks and writes the rows of its
+ * share of the units (import-sessions.ts), so PostgreSQL works on several chunks at once. An interrupted import
+ * keeps the chunks it committed; running the file again writes the rest and counts nothing twice.
  */
 export async function importProgressFile(sessions: readonly ClientBase[], open: () => Readable, opts: FileImportOptions): Promise<BulkResult> {
-  const state = { stop: false, committed: 0 };
+  const state = new SharedImport(sessions.length);
   const runs = sessions.map(async (client, worker) => {
     try {
       const sql = pgSql(client);
@@ -41,16 +42,20 @@ export async function importProgressFile(sessions: readonly ClientBase[], open: 
       }
       return await writeStagedInChunks(sql, fileOptions(opts), opts.onChunk ?? (() => {}), { worker, workers: sessions.length, state });
     } catch (e) {
-      state.stop = true;
+      if (!(e instanceof FileRefused)) state.fail(e);
       throw e;
     }
   });
   const settled = await Promise.allSettled(runs);
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason instanceof ChunkRefused ? failed.reason.refusal(fileOptions(opts), state.committed) : failed.reason;
+  const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const refusals = failures.filter((e): e is FileRefused | ChunkRefused => e instanceof FileRefused || e instanceof ChunkRefused);
+  const other = failures.find((e) => !(e instanceof FileRefused || e instanceof ChunkRefused || e instanceof SessionGaveUp));
+  if (other !== undefined) throw other;
+  if (refusals.length > 0) throw refusedFile(fileOptions(opts), refusals, state.committed, state.chunks);
   const done = settled.map((r) => (r as PromiseFulfilledResult<BulkResult>).value);
+  const rows = done.reduce((n, r) => n + r.rows, 0);
   const changed = done.reduce((n, r) => n + r.changed, 0);
-  return { rows: done[0].rows, changed, unchanged: done[0].rows - changed };
+  return { rows, changed, unchanged: rows - changed };
 }
 
 function fileOptions(opts: FileImportOptions): BulkOptions {
