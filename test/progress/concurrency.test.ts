@@ -103,16 +103,17 @@ describe('exact rollups under concurrent writers', () => {
       }
       return written;
     };
+    // the file import on two sessions, as the CLI runs it on two CPUs
     const fileImport = async () => {
       const rand = prng(9000);
-      const client = new Client({ connectionString: t.dbUrl });
-      await client.connect();
+      const sessions = [0, 1].map(() => new Client({ connectionString: t.dbUrl }));
+      await Promise.all(sessions.map((c) => c.connect()));
       try {
         const rows = rowsOf(rand, shared, 'reason.no_smartphone', 60);
         const body = ['unit_code,metric,as_of,value', ...rows.map((r) => `${r.unitCode},${r.metric},${r.asOf},${r.value}`)].join('\n');
-        return await importProgressFile([client], () => Readable.from([body]), { requestId: 'concurrency-file', chunkRows: 8 });
+        return await importProgressFile(sessions, () => Readable.from([body]), { requestId: 'concurrency-file', chunkRows: 8 });
       } finally {
-        await client.end();
+        await Promise.all(sessions.map((c) => c.end()));
       }
     };
     const [counts, imported, file] = await Promise.all([Promise.all(officers.map((o, w) => writer(o, w))), Promise.all([0, 1].map(imports)), fileImport()]);
