@@ -5,6 +5,7 @@ import { findTeamRow } from '../teams/team.service';
 import { localIdOf } from '../common/global-id';
 import { ensureCan, requirePrincipal, scope, unscoped } from '../common/scoped';
 import { writeTransaction } from '../common/transaction';
+import { lockUnitsUnchanged } from '../units/unit-write.repo';
 import { audit } from '../audit/audit';
 import { Role } from '../auth/roles';
 import * as repo from './principal.repo';
@@ -43,6 +44,7 @@ export async function grantRole(ctx: Context, input: GrantRoleInput): Promise<{ 
   // CONFLICT (the unique index grant_principal_role_unit_team_unique backs this up).
   return writeTransaction(ctx, async (em) => {
     await lockedTarget(ctx, em, target.id, 'grant', 'You may not change the grants of this account.');
+    if (unit) await lockUnitsUnchanged(em, [unit]);
     if (await write.grantExists(em, g)) throw new ConflictError('The principal already holds this role there.');
     const id = await write.insertGrant(em, { ...g, grantedById: requirePrincipal(ctx).id });
     const [row] = await repo.grantsOfPrincipals(em, [target.id]).then((rows) => rows.filter((r) => r.id === id));

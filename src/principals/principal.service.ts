@@ -6,6 +6,7 @@ import { toKeysetConnection, toKeysetPage } from '../common/pagination';
 import { requiredText, cleanText } from '../common/text';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lockedForUpdate, writeTransaction } from '../common/transaction';
+import { lockUnitsUnchanged } from '../units/unit-write.repo';
 import { audit } from '../audit/audit';
 import { PERMISSIONS, type Subject } from '../auth/permissions';
 import { checkNewPassword, hashPassword } from '../auth/passwords';
@@ -115,6 +116,7 @@ export async function createUser(ctx: Context, input: CreateUserInput): Promise<
   problems.throwIfAny();
   const passwordHash = await hashPassword(input.password);
   return writeTransaction(ctx, async (em) => {
+    await lockUnitsUnchanged(em, [home]);
     if (await write.usernameTaken(em, username)) throw new ConflictError(`The username "${username}" is taken.`);
     const id = await write.insertPrincipal(em, { kind: 'USER', username, displayName, email, phone, passwordHash, homeUnitId: home.id });
     const created = await reload(em, id);
@@ -131,6 +133,7 @@ export async function createServiceAccount(ctx: Context, input: CreateServiceAcc
   const description = optionalText(problems, ['input', 'description'], input.description, 1000);
   problems.throwIfAny();
   return writeTransaction(ctx, async (em) => {
+    await lockUnitsUnchanged(em, [home]);
     const id = await write.insertPrincipal(em, { kind: 'SERVICE_ACCOUNT', username: null, displayName, description, passwordHash: null, homeUnitId: home.id });
     const created = await reload(em, id);
     await audit(em, ctx, [{ action: 'principal.create_service_account', objectType: 'Principal', objectId: id, unitPath: home.path, after: { displayName, description, homeUnitId: home.id } }]);

@@ -4,6 +4,7 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, Proble
 import { localIdOf } from '../common/global-id';
 import { allowed, ensureCan, scope, unscoped } from '../common/scoped';
 import { writeTransaction } from '../common/transaction';
+import { lockUnitsUnchanged } from '../units/unit-write.repo';
 import { audit } from '../audit/audit';
 import { unitsByIds, type UnitRow } from '../units/unit.repo';
 import { unitColumns } from '../units/unit.service';
@@ -39,7 +40,7 @@ async function parentUnit(ctx: Context, globalId: string): Promise<UnitRow> {
  * Validates every allocation with ONE unit query, then refuses as a whole: FORBIDDEN when any visible
  * unit is not strictly below the caller's jurisdiction, else BAD_USER_INPUT listing every bad allocation.
  */
-async function checkAllocations(ctx: Context, campaign: CampaignRow, parent: UnitRow | null, input: AssignQuotasInput): Promise<(Allocation & { path: string })[]> {
+async function checkAllocations(ctx: Context, campaign: CampaignRow, parent: UnitRow | null, input: AssignQuotasInput): Promise<(Allocation & { path: string; unit: UnitRow })[]> {
   const problems = new ProblemList();
   const at = (i: number, field: string) => ['input', 'allocations', i, field];
   if (input.allocations.length === 0) problems.add(['input', 'allocations'], 'Give at least one allocation.');
@@ -66,7 +67,7 @@ async function checkAllocations(ctx: Context, campaign: CampaignRow, parent: Uni
     }
   });
   problems.throwIfAny('Some allocations are invalid; nothing was changed.');
-  return input.allocations.map((a, i) => ({ unitId: ids[i]!, target: a.target, path: rows.get(ids[i]!)!.path }));
+  return input.allocations.map((a, i) => ({ unitId: ids[i]!, target: a.target, path: rows.get(ids[i]!)!.path, unit: rows.get(ids[i]!)! }));
 }
 
 export async function assignQuotas(ctx: Context, input: AssignQuotasInput): Promise<AssignQuotasPayload> {
@@ -86,6 +87,7 @@ export async function assignQuotas(ctx: Context, input: AssignQuotasInput): Prom
     const locked = await lockCampaign(em, campaign.id, 'share');
     if (!locked || locked.status === CampaignStatus.CLOSED) throw new ConflictError('The campaign is closed and read-only.');
     await lockAllocationGroup(em, campaign.id, metric, parent?.id ?? null);
+    await lockUnitsUnchanged(em, [...(parent ? [parent] : []), ...allocations.map((a) => a.unit)]);
     if (parent && modes.allocationMode === AllocationMode.STRICT) {
       const { parentTarget, allocatedToOthers } = await parentBudget(em, campaign.id, metric, parent.id, unitIds);
       const requested = allocations.reduce((s, a) => s + a.target, 0);

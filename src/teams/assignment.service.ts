@@ -5,8 +5,9 @@ import { localIdOf } from '../common/global-id';
 import { ensureCan, scope, unscoped } from '../common/scoped';
 import { cleanText, requiredText } from '../common/text';
 import { lockedForUpdate, writeTransaction } from '../common/transaction';
+import { lockUnitsUnchanged } from '../units/unit-write.repo';
 import { audit } from '../audit/audit';
-import { unitsByIds } from '../units/unit.repo';
+import { unitsByIds, type UnitRow } from '../units/unit.repo';
 import { unitColumns } from '../units/unit.service';
 import { UnitLevel } from '../units/unit-level';
 import { CampaignStatus } from '../campaigns/campaign-enums';
@@ -56,7 +57,7 @@ async function checkExpectedResults(ctx: Context, problems: ProblemList, campaig
 }
 
 /** Checks every hamlet with ONE unit query: each must be a hamlet inside the team's unit and the campaign's scope. */
-async function checkHamlets(ctx: Context, problems: ProblemList, team: repo.TeamRow, campaign: CampaignRow, hamletIds: string[]): Promise<number[]> {
+async function checkHamlets(ctx: Context, problems: ProblemList, team: repo.TeamRow, campaign: CampaignRow, hamletIds: string[]): Promise<UnitRow[]> {
   if (hamletIds.length === 0) problems.add(['input', 'hamletIds'], 'Give at least one hamlet.');
   if (hamletIds.length > MAX_HAMLETS_PER_CALL) throw BadUserInputError.field(['input', 'hamletIds'], `At most ${MAX_HAMLETS_PER_CALL} hamlets per call.`);
   const ids = hamletIds.map((g) => localIdOf('Unit', g));
@@ -74,7 +75,7 @@ async function checkHamlets(ctx: Context, problems: ProblemList, team: repo.Team
     else if (!isUnderPath(row.path, campaign.scopePath)) problems.add(at, `input.hamletIds.${i}: ${row.name} lies outside the campaign's scope.`);
     else if (row.validTo) problems.add(at, `input.hamletIds.${i}: ${row.name} is retired.`);
   });
-  return ids as number[];
+  return ids.flatMap((id) => (id !== null && rows.has(id) ? [rows.get(id)!] : []));
 }
 
 export async function assignTeam(ctx: Context, input: AssignTeamInput): Promise<{ team: TeamType; assignments: TeamAssignmentType[] }> {
@@ -87,7 +88,8 @@ export async function assignTeam(ctx: Context, input: AssignTeamInput): Promise<
   if (!campaign) throw new NotFoundError('Campaign (campaignId)', input.campaignId);
   if (campaign.status === CampaignStatus.CLOSED) throw CLOSED();
   const problems = new ProblemList();
-  const hamletIds = await checkHamlets(ctx, problems, team, campaign, input.hamletIds);
+  const hamlets = await checkHamlets(ctx, problems, team, campaign, input.hamletIds);
+  const hamletIds = hamlets.map((h) => h.id);
   const task = requiredText(problems, ['input', 'task'], input.task, 2000);
   const responsibleMemberId = await checkResponsible(ctx, problems, team, input.responsibleMemberId);
   checkDates(problems, campaign, input.startDate, input.dueDate);
@@ -98,6 +100,7 @@ export async function assignTeam(ctx: Context, input: AssignTeamInput): Promise<
     if (!(await lockTeam(em, team.id, 'share'))?.active) throw DISBANDED();
     const locked = await lockCampaign(em, campaign.id, 'share');
     if (!locked || locked.status === CampaignStatus.CLOSED) throw CLOSED();
+    await lockUnitsUnchanged(em, hamlets);
     const [m] = await repo.membersByIds(em, [responsibleMemberId], unscoped('re-check inside the write of a member already checked visible'));
     if (!m || m.removedAt) throw new ConflictError('The responsible member has just left the team.');
     const created = await insertAssignments(em, {

@@ -5,6 +5,7 @@ import { allowed, ensureCan, scope } from '../common/scoped';
 import { toConnection, toPage } from '../common/pagination';
 import { requiredText } from '../common/text';
 import { lockedForUpdate, writeTransaction } from '../common/transaction';
+import { lockUnitsUnchanged } from '../units/unit-write.repo';
 import { audit } from '../audit/audit';
 import { unitsByIds } from '../units/unit.repo';
 import { unitColumns } from '../units/unit.service';
@@ -86,6 +87,7 @@ export async function createTeam(ctx: Context, input: CreateTeamInput): Promise<
   if (unit.validTo) problems.add(['input', 'unitId'], 'The unit is retired.');
   problems.throwIfAny();
   const id = await writeTransaction(ctx, async (em) => {
+    await lockUnitsUnchanged(em, [unit]);
     const newId = await insertTeam(em, unit.id, name, input.kind);
     await audit(em, ctx, [{ action: 'team.create', objectType: 'Team', objectId: newId, unitPath: unit.path, after: { unitId: unit.id, name, kind: input.kind } }]);
     return newId;

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UNIT_COLUMNS, type UnitRow } from './unit.repo';
+import { ConflictError } from '../common/errors';
 import type { UnitLevel } from './unit-level';
 import { todayInVietnam } from '../common/scalars';
 import { addDays } from '../common/dates';
@@ -17,6 +18,36 @@ export async function lockTree(em: EntityManager): Promise<void> {
 }
 /** A fixed advisory-lock key, outside the int4 range of the hashtext() keys the other advisory locks use. */
 const TREE_LOCK_KEY = 7_006_001_001;
+
+/** What a write checked of a unit before its transaction. */
+export interface CheckedUnit {
+  id: number;
+  code: string;
+  path: string;
+  parentId: number | null;
+  validTo: string | null;
+}
+
+/**
+ * Inside a write's transaction: locks the units it checked (FOR SHARE, in id order) until it commits, so a move or
+ * retirement of them waits for it, and refuses with CONFLICT when one has moved or retired since the check (the
+ * jurisdiction and the rules were checked on the unit as it was).
+ */
+export async function lockUnitsUnchanged(em: EntityManager, units: readonly CheckedUnit[]): Promise<void> {
+  if (units.length === 0) return;
+  const rows = await em.execute<{ id: number; path: string; parentId: number | null; validTo: string | null }[]>(
+    `select u.id, u.path::text as path, u.parent_id as "parentId", to_char(u.valid_to, 'YYYY-MM-DD') as "validTo"
+       from admin_unit u where u.id in (select jsonb_array_elements_text(?::jsonb)::int) order by u.id for share`,
+    [JSON.stringify([...new Set(units.map((u) => u.id))])],
+  );
+  const now = new Map(rows.map((r) => [r.id, r]));
+  for (const u of units) {
+    const r = now.get(u.id);
+    if (!r || r.path !== u.path || r.parentId !== u.parentId || (r.validTo ?? null) !== (u.validTo ?? null)) {
+      throw new ConflictError(`Unit ${u.code} was moved or retired while this change was being made; nothing was changed. Try again.`, { unitId: u.id });
+    }
+  }
+}
 
 export interface NewUnit {
   code: string;
