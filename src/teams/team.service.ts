@@ -117,8 +117,10 @@ export async function disbandTeam(ctx: Context, input: DisbandTeamInput): Promis
   const cancelled = await writeTransaction(ctx, async (em) => {
     const locked = await lockTeam(em, team.id, 'update');
     if (!locked?.active) throw new ConflictError('The team is already disbanded.', { active: false });
+    // judged again as it is now: its unit may have moved since it was read
+    ensureCan(ctx, 'manage', 'Team', teamSubject(locked), 'You may only manage teams inside your own jurisdiction.');
     const ids = await disbandTeamRow(em, team.id);
-    await audit(em, ctx, [{ action: 'team.disband', objectType: 'Team', objectId: team.id, unitPath: team.unitPath, before: { active: true }, after: { active: false, cancelledAssignmentIds: ids } }]);
+    await audit(em, ctx, [{ action: 'team.disband', objectType: 'Team', objectId: team.id, unitPath: locked.unitPath, before: { active: true }, after: { active: false, cancelledAssignmentIds: ids } }]);
     return ids.length;
   });
   return { team: await reload(ctx, team.id), cancelledAssignments: cancelled };
