@@ -62,17 +62,23 @@ export async function startTestApp(env: Record<string, string> = {}, route: (url
     }
     return client;
   };
+  let queued: Promise<unknown> = Promise.resolve();
   return {
     app,
     url: app.url,
     base: app.url.replace(/\/graphql$/, ''),
     dbUrl,
-    async sql<T>(text: string, params: unknown[] = []) {
-      const c = await connection();
-      const rows = (await c.query(text, params)).rows as T[];
-      // A writer outside the GraphQL layer advances the data version, as the CLIs do (src/cache/data-version.repo.ts).
-      if (!/^\s*select\b/i.test(text)) await c.query("select nextval('data_version_seq')").catch(() => undefined);
-      return rows;
+    sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
+      // One connection: calls made at once (Promise.all) run one after another, as pg wants.
+      const run = queued.then(async () => {
+        const c = await connection();
+        const rows = (await c.query(text, params)).rows as T[];
+        // A writer outside the GraphQL layer advances the data version, as the CLIs do (src/cache/data-version.repo.ts).
+        if (!/^\s*select\b/i.test(text)) await c.query("select nextval('data_version_seq')").catch(() => undefined);
+        return rows;
+      });
+      queued = run.catch(() => undefined);
+      return run;
     },
     async close() {
       await client?.end().catch(() => {});
