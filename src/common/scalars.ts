@@ -46,7 +46,18 @@ export const DateTimeScalar = new GraphQLScalarType({
   parseLiteral: (ast, variables) => inStoredRange(DateTimeResolver.parseLiteral(ast, variables) as Date),
 });
 
+const VIETNAM_OFFSET_MS = 7 * 3600_000;
+const DAY_MS = 86_400_000;
+/** The last day computed and the instants [from, until) it covers: most calls (several per request) find it. */
+let lastDay = { from: 0, until: 0, day: '' };
+
 /** Today's calendar day in Vietnam (UTC+7, no daylight saving). */
-export function todayInVietnam(now: Date = new Date()): string {
-  return new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+export function todayInVietnam(now?: Date): string {
+  const ms = now === undefined ? Date.now() : now.getTime();
+  if (ms >= lastDay.from && ms < lastDay.until) return lastDay.day;
+  const shifted = ms + VIETNAM_OFFSET_MS;
+  const day = new Date(shifted).toISOString().slice(0, 10);
+  const from = shifted - (((shifted % DAY_MS) + DAY_MS) % DAY_MS) - VIETNAM_OFFSET_MS;
+  lastDay = { from, until: from + DAY_MS, day };
+  return day;
 }
