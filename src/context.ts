@@ -9,7 +9,7 @@ import type { RateLimiter } from './common/rate-limit';
 import { RateLimitedError } from './common/errors';
 import { recordRateDecision } from './common/rate-limit-headers';
 import { authenticate } from './auth/authenticate';
-import { defineAbility } from './auth/ability';
+import { abilityFor } from './auth/ability';
 import { classifyContextFailure, tagWithRequestId } from './common/format-error';
 
 /** Built once per request and passed first to every service (see STYLE.md #1). */
@@ -73,14 +73,18 @@ export function createContextFactory(deps: ContextDeps): (request: RequestFacts)
         if (raw) recordRateDecision(raw, decision, config.rateLimits.windowSeconds);
         if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
       }
+      let requestLog: Logger | undefined;
       return {
         requestId,
         em,
         principal,
-        ability: defineAbility(principal?.grants ?? []),
+        ability: abilityFor(principal?.grants ?? []),
         config,
         keys,
-        log: log.child({ requestId, principalId: principal?.id }),
+        // Made when first used: most requests log nothing at the configured level.
+        get log() {
+          return (requestLog ??= log.child({ requestId, principalId: principal?.id }));
+        },
         ip,
         loaderSets: new Map(),
         rateLimiter,
