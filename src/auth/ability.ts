@@ -117,3 +117,23 @@ export function defineAbility(grants: readonly GrantScope[]): AppAbility {
   }
   return b.build({ conditionsMatcher: pathConditionsMatcher });
 }
+
+/** Abilities by grants (ability.ts reads nothing else of a principal), oldest first; bounded. */
+const sharedAbilities = new Map<string, AppAbility>();
+const MAX_SHARED_ABILITIES = 1_000;
+
+/**
+ * defineAbility for a request's grants. An ability is never changed once built (nothing calls update()), so every
+ * request with the same grants, in the same order, shares one, with its rule index and SQL translations
+ * (ability-to-sql.ts) built once.
+ */
+export function abilityFor(grants: readonly GrantScope[]): AppAbility {
+  const key = JSON.stringify(grants.map((g) => [g.role, g.unitPath, g.teamId ?? null, g.hamletPaths ?? null]));
+  let ability = sharedAbilities.get(key);
+  if (!ability) {
+    ability = defineAbility(grants);
+    if (sharedAbilities.size >= MAX_SHARED_ABILITIES) sharedAbilities.delete(sharedAbilities.keys().next().value!);
+    sharedAbilities.set(key, ability);
+  }
+  return ability;
+}
