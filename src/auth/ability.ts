@@ -128,7 +128,9 @@ const MAX_SHARED_ABILITIES = 1_000;
  * (ability-to-sql.ts) built once.
  */
 export function abilityFor(grants: readonly GrantScope[]): AppAbility {
-  const key = JSON.stringify(grants.map((g) => [g.role, g.unitPath, g.teamId ?? null, g.hamletPaths ?? null]));
+  // Roles are words, unit paths and hamlet paths ltree labels, team ids numbers: none holds the separators.
+  let key = '';
+  for (const g of grants) key += `${g.role}\u0000${g.unitPath ?? '\u0001'}\u0000${g.teamId ?? '\u0001'}\u0000${g.hamletPaths?.join(',') ?? '\u0001'}\u0002`;
   let ability = sharedAbilities.get(key);
   if (!ability) {
     ability = defineAbility(grants);
