@@ -25,7 +25,7 @@ export function abilityToSql(ability: AppAbility, action: Action, subject: Subje
   // Abilities are shared by the requests with the same grants (ability.ts): so are their translations.
   let known = translations.get(ability);
   if (!known) translations.set(ability, (known = new Map()));
-  const key = `${action}\u0000${subject}\u0000${JSON.stringify(columns)}`;
+  const key = `${action}\u0000${subject}\u0000${columnsKey(columns)}`;
   let cond = known.get(key);
   if (!cond) {
     const ast = rulesToAST(ability, action, subject);
@@ -37,6 +37,13 @@ export function abilityToSql(ability: AppAbility, action: Action, subject: Subje
 }
 
 const translations = new WeakMap<AppAbility, Map<string, SqlCondition>>();
+const columnKeys = new WeakMap<ColumnMap, string>();
+/** Column maps are mostly module constants: their key is made once. */
+function columnsKey(columns: ColumnMap): string {
+  let key = columnKeys.get(columns);
+  if (key === undefined) columnKeys.set(columns, (key = JSON.stringify(columns)));
+  return key;
+}
 
 function column(columns: ColumnMap, field: string): string {
   const col = columns[field];

@@ -3,13 +3,19 @@ import { DateTimeResolver } from 'graphql-scalars';
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** The last day found valid: most requests name the same day (today) again. */
+let lastIsoDate = '';
+
 /** True for a real calendar day written YYYY-MM-DD. */
 export function isIsoDate(value: unknown): value is string {
   if (typeof value !== 'string') return false;
+  if (value === lastIsoDate) return true;
   const m = DATE_RE.exec(value);
   if (!m) return false;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === value;
+  if (d.toISOString().slice(0, 10) !== value) return false;
+  lastIsoDate = value;
+  return true;
 }
 
 function parseDate(value: unknown): string {
