@@ -40,9 +40,20 @@ function cpuTicks(pid: number): number {
   }
 }
 
-/** utime + stime of a process and of its children (PostgreSQL: the postmaster and every backend), in ticks. */
+/**
+ * CPU of a process tree one level deep (PostgreSQL: the postmaster and every backend), in ticks: utime + stime of the
+ * process and of its live children, plus cutime + cstime of the process (its reaped children's), so that a backend
+ * ending meanwhile (an idle connection of the bench's own pool, an autovacuum worker) keeps counting what it used.
+ */
 function treeTicks(pid: number): number {
-  let ticks = cpuTicks(pid);
+  let ticks = 0;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  } catch {
+    return 0;
+  }
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
