@@ -20,7 +20,8 @@ import { Migration } from '@mikro-orm/migrations';
  *   are only ever touched under its row lock, so the order among the shared rows is what counts, and it is the same;
  * - the live-figures items come from the upsert's RETURNING (the rows the trigger's transition tables held); the
  *   triggers of 20261130005000 skip while `vneid.figures_deferred` is on, which the function now sets in its SET
- *   clause for its own duration (no set_config statements, no trigger runs, no string round trip through a setting);
+ *   clause for its own duration (no set_config statements, no trigger runs, no string round trip through a setting;
+ *   notify_unit_figures() keeps its body of 20261130006400, whose deferral branch is no longer reached);
  * - the rows returned come from the upsert's RETURNING and the values read under the lock (no final read); the
  *   items to notify after the commit are one `notify` column on the first row, as a text[] literal the caller
  *   passes back unparsed (was the text[] on every row).
@@ -36,27 +37,10 @@ export class Migration20261130007500WriterFewerStatements extends Migration {
   when (current_setting('vneid.figures_deferred', true) is distinct from 'on') execute function notify_unit_figures();`);
     this.addSql(`create trigger rollup_change_notify_update after update on rollup_change referencing new table as changed_rows for each statement
   when (current_setting('vneid.figures_deferred', true) is distinct from 'on') execute function notify_unit_figures();`);
-    this.addSql(NOTIFY_UNIT_FIGURES);
     this.addSql('drop function progress_report_write(int, date, text[], bigint[], text, text, int, text, bigint);');
     this.addSql(REPORT_WRITE);
   }
 }
-
-// The trigger function of 20261130005000 again: with the WHEN clauses above, the deferral branch of 20261130006400 is never reached.
-const NOTIFY_UNIT_FIGURES = `create or replace function notify_unit_figures() returns trigger language plpgsql as $$
-  declare payload text;
-  begin
-    for payload in
-      select string_agg(item, ',') from (
-        select item, (row_number() over (order by item) - 1) / 100 as chunk
-          from (select distinct c.unit_id::text || ':' || c.metric || ':' || u.path::text as item
-                  from changed_rows c join admin_unit u on u.id = c.unit_id) d
-      ) numbered group by chunk
-    loop
-      perform pg_notify('vneid_unit_figures', payload);
-    end loop;
-    return null;
-  end $$;`;
 
 const REPORT_WRITE = `create or replace function progress_report_write(
     p_unit int, p_day date, p_metrics text[], p_values bigint[], p_note text, p_reason text,
