@@ -13,6 +13,8 @@ export interface BenchDatabase {
   pool: Pool;
   /** Where the embedded cluster lives (undefined with BENCH_DATABASE_URL). */
   dir?: string;
+  /** The embedded cluster's postmaster (its backends are its children): PostgreSQL's CPU per request. */
+  postmasterPid?: number;
   close(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export async function openBenchDatabase(log: (m: string) => void): Promise<Bench
   let url = process.env.BENCH_DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | undefined;
   let dir: string | undefined;
+  let postmasterPid: number | undefined;
   if (!url) {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vneid-bench-'));
     fs.chmodSync(dir, 0o755); // as root, the unprivileged postgres user must reach the data folder
@@ -29,6 +32,7 @@ export async function openBenchDatabase(log: (m: string) => void): Promise<Bench
     const pg = await startEmbeddedPostgres(path.join(dir, 'pg'), port, (m) => log(m));
     url = pg.url;
     stopEmbedded = pg.stop;
+    postmasterPid = Number(fs.readFileSync(path.join(pg.clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]) || undefined;
   }
   const orm = await openOrm(url, 2);
   try {
@@ -42,6 +46,7 @@ export async function openBenchDatabase(log: (m: string) => void): Promise<Bench
     url,
     pool,
     dir,
+    postmasterPid,
     async close() {
       await pool.end().catch(() => {});
       await stopEmbedded?.().catch(() => {});

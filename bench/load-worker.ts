@@ -40,6 +40,33 @@ function cpuTicks(pid: number): number {
   }
 }
 
+/**
+ * CPU of a process tree one level deep (PostgreSQL: the postmaster and every backend), in ticks: utime + stime of the
+ * process and of its live children, plus cutime + cstime of the process (its reaped children's), so that a backend
+ * ending meanwhile (an idle connection of the bench's own pool, an autovacuum worker) keeps counting what it used.
+ */
+function treeTicks(pid: number): number {
+  let ticks = 0;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  } catch {
+    return 0;
+  }
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === pid) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks;
+}
+
 const percentile = (sorted: Float64Array, p: number): number =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : 0;
 
@@ -84,9 +111,11 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   }
   errorSample = null;
   const latencies: number[] = [];
+  const dbBefore = spec.dbPid ? treeTicks(spec.dbPid) : 0;
   const cpuBefore = spec.serverPid ? cpuTicks(spec.serverPid) : 0;
   const r = await phase(spec.amount ? { amount: spec.amount } : { duration: spec.duration }, latencies);
   const cpuAfter = spec.serverPid ? cpuTicks(spec.serverPid) : 0;
+  const dbAfter = spec.dbPid ? treeTicks(spec.dbPid) : 0;
   const sorted = Float64Array.from(latencies).sort();
   const total = r.requests.total;
   return {
@@ -101,6 +130,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     errorSample,
     nextCounter: counter,
     cpuMsPerRequest: spec.serverPid && total > 0 ? (((cpuAfter - cpuBefore) / CLK_TCK) * 1000) / total : null,
+    dbCpuMsPerRequest: spec.dbPid && total > 0 ? (((dbAfter - dbBefore) / CLK_TCK) * 1000) / total : null,
   };
 }
 

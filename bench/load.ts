@@ -22,6 +22,8 @@ export interface LoadSpec {
   counterStart?: number;
   /** The server's process: its CPU time (/proc/<pid>/stat) over the measured phase is divided by the requests. */
   serverPid?: number;
+  /** The database's postmaster: the CPU time of it and its children (backends, WAL writer, …) is divided likewise. */
+  dbPid?: number;
 }
 
 export interface LoadResult {
@@ -39,6 +41,8 @@ export interface LoadResult {
   nextCounter: number;
   /** CPU milliseconds (user + system) of `serverPid` per request over the measured phase; null without a pid. */
   cpuMsPerRequest: number | null;
+  /** CPU milliseconds of PostgreSQL (`dbPid` and its children alive at the end) per request; null without a pid. */
+  dbCpuMsPerRequest: number | null;
 }
 
 export const gqlBody = (query: string, variables: Record<string, unknown> = {}): string => JSON.stringify({ query, variables });

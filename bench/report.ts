@@ -60,6 +60,8 @@ export interface ScenarioResult {
   ratio?: number;
   /** CPU ms of the production API process per request (/proc/<pid>/stat over the measured phase). */
   cpuMsPerRequest?: number | null;
+  /** CPU ms of the embedded PostgreSQL (postmaster and children) per request over the measured phase. */
+  dbCpuMsPerRequest?: number | null;
   /** Scenarios 1 and 2: alternating rounds with the peer; the figures above are medians over them. */
   rounds?: number;
   /** Wall time of the scenario (its rounds and floors); scenario 10: of the timed mutation. */
@@ -104,9 +106,9 @@ export const machineInfo = (postgres: string): BenchReport['machine'] => ({
 
 /** The table printed at the end (then, for scenarios 1 and 2, the comparison with the peer and its goals). */
 export function formatTable(r: BenchReport): string {
-  const head = ['#', 'scenario', 'conc', 'rate', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'SQL/req', 'CPU ms/req', 'max RSS MB', 'SQL floor p50 ms (rate)', 'API/SQL', 'goal'];
+  const head = ['#', 'scenario', 'conc', 'rate', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'SQL/req', 'CPU ms/req', 'PG CPU ms/req', 'max RSS MB', 'SQL floor p50 ms (rate)', 'API/SQL', 'goal'];
   const rows = r.scenarios.map((s) => {
-    if (s.status !== 'ran') return [String(s.id), s.name, '', '', '', '', '', '', '', '', '', '', '', `${s.status}: ${s.note ?? ''}`];
+    if (s.status !== 'ran') return [String(s.id), s.name, '', '', '', '', '', '', '', '', '', '', '', '', `${s.status}: ${s.note ?? ''}`];
     return [
       String(s.id),
       s.name,
@@ -119,13 +121,14 @@ export function formatTable(r: BenchReport): string {
       f(s.errors),
       f(s.sqlStatements),
       f(s.cpuMsPerRequest, 2),
+      f(s.dbCpuMsPerRequest, 2),
       f(s.maxRssMb),
       s.floor ? `${f(s.floor.p50, 2)} (${f(s.floor.perSecond)}/s)` : '',
       s.ratio !== undefined ? `${f(s.ratio, 1)}×` : '',
       s.goal ? `${verdict(s.goal)} ${s.goal.text}` : '',
     ];
   });
-  const out = renderTable(head, rows, new Set([1, 13]));
+  const out = renderTable(head, rows, new Set([1, 14]));
   out.push('', `memory: max RSS ${f(r.memory.maxRssMb)} MB — ${verdict(r.memory.goal)} ${r.memory.goal.text}`);
   for (const s of r.scenarios) {
     if (s.errorSample) out.push(`scenario ${s.id} first error: ${s.errorSample}`);

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
           return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, clock ticks of 10 ms
         };
         const write = (unit: number, principal: number, value: number) =>
-          c.query<{ problem: string | null; notify?: string[] | null }>(`select * from progress_report_write($1::int, $2::date, $3::text[], $4::bigint[], null, 'profile', $5::int, 'profile', $6::bigint)`, [
+          c.query<{ problem: string | null; notify?: string | null }>(`select * from progress_report_write($1::int, $2::date, $3::text[], $4::bigint[], null, 'profile', $5::int, 'profile', $6::bigint)`, [
             unit, day, metrics, `{${value},${value},${value}}`, principal, catalogue,
           ]);
         let value = Number(top);
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
             // Each connection owns the hamlets j, j + concurrency, …: no two writes of one hamlet at once.
             if (hamlets.length % concurrency !== 0 && (j + n * concurrency) % hamlets.length < j) continue;
             const v = value++;
-            const res = await k.query<{ notify?: string[] | null }>(
+            const res = await k.query<{ notify?: string | null }>(
               `select * from progress_report_write($1::int, $2::date, $3::text[], $4::bigint[], null, 'profile', $5::int, 'profile', $6::bigint)`,
               [h.unit_id, day, `{${PIPELINE.map((p) => p.metric).join(',')}}`, `{${v},${v},${v}}`, h.principal_id, catalogue],
             );

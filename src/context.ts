@@ -2,14 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from './config';
-import type { AppAbility } from './auth/ability';
 import type { CurrentPrincipal } from './auth/authenticate';
 import type { KeySet } from './auth/keys';
 import type { RateLimiter } from './common/rate-limit';
 import { RateLimitedError } from './common/errors';
 import { recordRateDecision } from './common/rate-limit-headers';
 import { authenticate } from './auth/authenticate';
-import { defineAbility } from './auth/ability';
+import { abilityFor, type AppAbility } from './auth/ability';
 import { classifyContextFailure, tagWithRequestId } from './common/format-error';
 
 /** Built once per request and passed first to every service (see STYLE.md #1). */
@@ -58,33 +57,59 @@ export interface RequestFacts {
 }
 
 /**
- * The per-request context factory: authenticates, applies the rate limit, forks the EntityManager.
+ * The context of one request. Apollo copies the context it is given for each operation (Object.assign onto an object
+ * of the same prototype), so what is made on first use lives on the prototype: the forked EntityManager (a request
+ * answered from the shared answers, or refused, needs none) and the child logger (most requests log nothing at the
+ * configured level). Either is made once per copy that uses it, which in practice is Apollo's.
+ */
+class RequestContext implements Context {
+  private forked: EntityManager | undefined = undefined;
+  private requestLog: Logger | undefined = undefined;
+  readonly loaderSets = new Map<unknown, unknown>();
+
+  constructor(
+    readonly requestId: string,
+    readonly principal: CurrentPrincipal | null,
+    readonly ability: AppAbility,
+    readonly config: Config,
+    readonly keys: KeySet,
+    readonly ip: string,
+    readonly rateLimiter: RateLimiter,
+    private readonly orm: MikroORM,
+    private readonly rootLog: Logger,
+  ) {}
+
+  get em(): EntityManager {
+    return (this.forked ??= this.orm.em.fork() as EntityManager);
+  }
+
+  /** A live subscription gives its context a fresh EntityManager between events (live/live-session.ts). */
+  set em(em: EntityManager) {
+    this.forked = em;
+  }
+
+  get log(): Logger {
+    return (this.requestLog ??= this.rootLog.child({ requestId: this.requestId, principalId: this.principal?.id }));
+  }
+}
+
+/**
+ * The per-request context factory: authenticates, applies the rate limit; the EntityManager is forked when first used.
  * Errors thrown here carry the request id (no context exists yet to hold it); formatError logs them.
  */
 export function createContextFactory(deps: ContextDeps): (request: RequestFacts) => Promise<Context> {
   const { orm, keys, config, log, rateLimiter } = deps;
   return async ({ id: requestId, ip, authorization, raw }) => {
     try {
-      const em = orm.em.fork() as Context['em'];
-      const principal = await authenticate(em, keys, config, authorization);
+      // Authentication runs one prepared statement outside any transaction: the ORM's own manager serves it.
+      const principal = await authenticate(orm.em as EntityManager, keys, config, authorization);
       const [key, limit] = principal ? [`p:${principal.id}`, config.rateLimits.perPrincipal] : [`ip:${ip}`, config.rateLimits.perAddress];
       if (limit > 0) {
         const decision = rateLimiter.hit(key, limit);
         if (raw) recordRateDecision(raw, decision, config.rateLimits.windowSeconds);
         if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
       }
-      return {
-        requestId,
-        em,
-        principal,
-        ability: defineAbility(principal?.grants ?? []),
-        config,
-        keys,
-        log: log.child({ requestId, principalId: principal?.id }),
-        ip,
-        loaderSets: new Map(),
-        rateLimiter,
-      };
+      return new RequestContext(requestId, principal, abilityFor(principal?.grants ?? []), config, keys, ip, rateLimiter, orm, log);
     } catch (e) {
       // A database failure becomes its typed error (503, retryable); formatError logs it with this id.
       let typed: unknown = e;

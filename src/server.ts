@@ -68,7 +68,7 @@ export async function startHttpServer(deps: HttpServerDeps, readiness: Readiness
   setMaxPageSize(config.maxPageSize);
   const metrics = createMetrics(orm);
   const rateLimiter = new RateLimiter(orm, log, config.rateLimits.windowSeconds, config.rateLimits.flushMs);
-  const record = operationRecorder(metrics, config.metricsOperationNames);
+  const record = operationRecorder(metrics, config.metricsOperationNames, log);
   const responseCache = config.responseCache.maxBytes > 0 ? new ResponseCache(config.responseCache.maxBytes, config.responseCache.ttlSeconds) : null;
   const apollo = await createApollo(schema, config, log, { record, responseCache });
   const contextFor = createContextFactory({ orm, keys, config, log, rateLimiter });

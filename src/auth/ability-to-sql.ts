@@ -22,9 +22,27 @@ export type ColumnMap = Partial<Record<string, string>>;
  * Nothing allowed gives `false` (an impossible condition), not an error, so lists come back empty.
  */
 export function abilityToSql(ability: AppAbility, action: Action, subject: Subject, columns: ColumnMap): SqlCondition {
-  const ast = rulesToAST(ability, action, subject);
-  if (!ast) return SQL_FALSE;
-  return simplify(translate(ast, columns));
+  // Abilities are shared by the requests with the same grants (ability.ts): so are their translations.
+  let known = translations.get(ability);
+  if (!known) translations.set(ability, (known = new Map()));
+  const key = `${action}\u0000${subject}\u0000${columnsKey(columns)}`;
+  let cond = known.get(key);
+  if (!cond) {
+    const ast = rulesToAST(ability, action, subject);
+    cond = ast ? simplify(translate(ast, columns)) : SQL_FALSE;
+    Object.freeze(cond.bindings);
+    known.set(key, Object.freeze(cond));
+  }
+  return cond;
+}
+
+const translations = new WeakMap<AppAbility, Map<string, SqlCondition>>();
+const columnKeys = new WeakMap<ColumnMap, string>();
+/** Column maps are mostly module constants: their key is made once. */
+function columnsKey(columns: ColumnMap): string {
+  let key = columnKeys.get(columns);
+  if (key === undefined) columnKeys.set(columns, (key = JSON.stringify(columns)));
+  return key;
 }
 
 function column(columns: ColumnMap, field: string): string {

@@ -117,3 +117,25 @@ export function defineAbility(grants: readonly GrantScope[]): AppAbility {
   }
   return b.build({ conditionsMatcher: pathConditionsMatcher });
 }
+
+/** Abilities by grants (ability.ts reads nothing else of a principal), oldest first; bounded. */
+const sharedAbilities = new Map<string, AppAbility>();
+const MAX_SHARED_ABILITIES = 1_000;
+
+/**
+ * defineAbility for a request's grants. An ability is never changed once built (nothing calls update()), so every
+ * request with the same grants, in the same order, shares one, with its rule index and SQL translations
+ * (ability-to-sql.ts) built once.
+ */
+export function abilityFor(grants: readonly GrantScope[]): AppAbility {
+  // Roles are words, unit paths and hamlet paths ltree labels, team ids numbers: none holds the separators.
+  let key = '';
+  for (const g of grants) key += `${g.role}\u0000${g.unitPath ?? '\u0001'}\u0000${g.teamId ?? '\u0001'}\u0000${g.hamletPaths?.join(',') ?? '\u0001'}\u0002`;
+  let ability = sharedAbilities.get(key);
+  if (!ability) {
+    ability = defineAbility(grants);
+    if (sharedAbilities.size >= MAX_SHARED_ABILITIES) sharedAbilities.delete(sharedAbilities.keys().next().value!);
+    sharedAbilities.set(key, ability);
+  }
+  return ability;
+}

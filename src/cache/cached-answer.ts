@@ -64,7 +64,8 @@ export class SharedAnswers {
 
   async lookup(op: PostedOperation, ctx: Context, extensions: () => Record<string, unknown>, started: bigint): Promise<Lookup> {
     const principal = ctx.principal;
-    if (!principal) return {};
+    // A document Apollo found unshareable (a mutation, say) never has an answer stored: no key to compute.
+    if (!principal || this.cache.shareable(op.query) === false) return {};
     const key = responseCacheKey(op.query, op.operationName, op.variables, principal);
     const version = principal.dataVersion;
     let json = this.cache.get(key, version);
@@ -76,7 +77,7 @@ export class SharedAnswers {
     }
     if (!json) return {};
     const body = Buffer.concat([DATA_OPEN, json, Buffer.from(`,"extensions":${JSON.stringify(extensions())}}`)]);
-    this.record(ctx.log, op.operationName, 'query', Number(process.hrtime.bigint() - started) / 1e9, []);
+    this.record(ctx, op.operationName, 'query', Number(process.hrtime.bigint() - started) / 1e9, []);
     return { hit: { body, headers: cacheHeaders(ctx) } };
   }
 }

@@ -1,4 +1,4 @@
-import { GraphQLError, Kind, type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLField, type GraphQLSchema, type ValidationContext, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionSetNode, getNamedType, getNullableType, isListType, isObjectType } from 'graphql';
+import { GraphQLError, Kind, visit, type ASTNode, type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLField, type GraphQLSchema, type ValidationContext, type FragmentDefinitionNode, type GraphQLFormattedError, type SelectionSetNode, getNamedType, getNullableType, isListType, isObjectType } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { DEFAULT_PAGE_SIZE } from './pagination';
@@ -71,6 +71,9 @@ function seriesDays(args: Record<string, unknown>): number {
   return Number.isFinite(fromMs) && Number.isFinite(toMs) ? Math.max(1, Math.round((toMs - fromMs) / DAY_MS) + 1) : 1;
 }
 
+/** The only arguments the cost reads (itemsProduced): a document's cost depends on no other variable but the directives'. */
+const COST_ARGUMENTS = new Set(['first', 'from', 'to']);
+
 /** How many items a field produces at most: a connection its page size, a dated series its days, another list PLAIN_LIST_ITEMS. */
 function itemsProduced(parent: string, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number | undefined {
   const named = getNamedType(field.type);
@@ -91,14 +94,44 @@ const producedEstimator: ComplexityEstimator = ({ type, field, args, childComple
   return items === undefined ? undefined : 1 + Math.max(items, 1) * Math.max(childComplexity, 1);
 };
 
-/** Computes the cost once the operation is known (variables included) and refuses it before execution. */
+/** The variables a document's cost can depend on: those inside COST_ARGUMENTS of any field and inside any directive's arguments. */
+function costVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const collect = (node: ASTNode) => visit(node, { Variable: (v) => void names.add(v.name.value) });
+  visit(document, {
+    Field: (field) => field.arguments?.forEach((a) => COST_ARGUMENTS.has(a.name.value) && collect(a.value)),
+    Directive: (directive) => directive.arguments?.forEach((a) => collect(a.value)),
+  });
+  return [...names];
+}
+
 /**
  * Computes the cost once the operation is known (variables included) and refuses it before execution. The cost
  * depends only on the parsed document (Apollo reuses it per query text), the operation and the variables, so it
- * is computed once per combination rather than on every request of a dashboard.
+ * is computed once per combination rather than on every request of a dashboard. A cost within the limit is also
+ * remembered under the values of the cost variables alone (costVariables), so a mutation whose input changes on
+ * every request is costed once: any other request with those values costs the same when its variables are valid,
+ * and is let through here when they are not (as the full computation does), so the verdict is the same.
  */
 export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin {
   const known = new WeakMap<DocumentNode, Map<string, number | null>>();
+  const passing = new WeakMap<DocumentNode, { variables: string[]; keys: Set<string> }>();
+  const passKey = (variables: readonly string[], operationName: string | undefined, values: Record<string, unknown>): string => {
+    // Only the variables given: an absent one takes its default, which a given null does not.
+    const given: Record<string, unknown> = {};
+    for (const v of variables) if (Object.hasOwn(values, v)) given[v] = values[v];
+    return `${operationName ?? ''}\u0000${JSON.stringify(given)}\u0000${todayInVietnam()}`;
+  };
+  /** The cost to hold against the limit, or null when there is none (invalid variables, or known to pass). */
+  const costToCheck = (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number | null => {
+    let entry = passing.get(document);
+    if (!entry) passing.set(document, (entry = { variables: costVariables(document), keys: new Set() }));
+    const key = passKey(entry.variables, operationName, variables);
+    if (entry.keys.has(key)) return null;
+    const cost = costOf(document, operationName, variables);
+    if (cost !== null && cost <= maxCost && entry.keys.size < 256) entry.keys.add(key);
+    return cost;
+  };
   const costOf = (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number | null => {
     let byInput = known.get(document);
     if (!byInput) known.set(document, (byInput = new Map()));
@@ -120,7 +153,7 @@ export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloS
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const cost = costOf(document, request.operationName ?? undefined, request.variables ?? {});
+          const cost = costToCheck(document, request.operationName ?? undefined, request.variables ?? {});
           if (cost !== null && cost > maxCost) {
             throw limitError(`The query costs ${cost}; the maximum cost is ${maxCost}. Ask for smaller pages or fewer nested lists.`, 'maxCost', maxCost, cost);
           }

@@ -3,13 +3,19 @@ import { DateTimeResolver } from 'graphql-scalars';
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** The last day found valid: most requests name the same day (today) again. */
+let lastIsoDate = '';
+
 /** True for a real calendar day written YYYY-MM-DD. */
 export function isIsoDate(value: unknown): value is string {
   if (typeof value !== 'string') return false;
+  if (value === lastIsoDate) return true;
   const m = DATE_RE.exec(value);
   if (!m) return false;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === value;
+  if (d.toISOString().slice(0, 10) !== value) return false;
+  lastIsoDate = value;
+  return true;
 }
 
 function parseDate(value: unknown): string {
@@ -46,7 +52,18 @@ export const DateTimeScalar = new GraphQLScalarType({
   parseLiteral: (ast, variables) => inStoredRange(DateTimeResolver.parseLiteral(ast, variables) as Date),
 });
 
+const VIETNAM_OFFSET_MS = 7 * 3600_000;
+const DAY_MS = 86_400_000;
+/** The last day computed and the instants [from, until) it covers: most calls (several per request) find it. */
+let lastDay = { from: 0, until: 0, day: '' };
+
 /** Today's calendar day in Vietnam (UTC+7, no daylight saving). */
-export function todayInVietnam(now: Date = new Date()): string {
-  return new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+export function todayInVietnam(now?: Date): string {
+  const ms = now === undefined ? Date.now() : now.getTime();
+  if (ms >= lastDay.from && ms < lastDay.until) return lastDay.day;
+  const shifted = ms + VIETNAM_OFFSET_MS;
+  const day = new Date(shifted).toISOString().slice(0, 10);
+  const from = shifted - (((shifted % DAY_MS) + DAY_MS) % DAY_MS) - VIETNAM_OFFSET_MS;
+  lastDay = { from, until: from + DAY_MS, day };
+  return day;
 }

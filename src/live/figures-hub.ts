@@ -37,7 +37,8 @@ export class FiguresHub {
   async start(): Promise<void> {
     const client = new Client({ connectionString: this.databaseUrl, application_name: 'vneid-live' });
     client.on('notification', (n) => {
-      if (n.channel !== FIGURES_CHANNEL || !n.payload) return;
+      // Without subscriptions on this instance (the usual case) there is nobody to parse the notice for.
+      if (n.channel !== FIGURES_CHANNEL || !n.payload || this.listeners.size === 0) return;
       const changes = parseFigurePayload(n.payload);
       for (const l of this.listeners) l(changes);
     });

@@ -3,7 +3,7 @@ import type { Context } from '../context';
 import type { KeySet } from '../auth/keys';
 import type { Config } from '../config';
 import { authenticate } from '../auth/authenticate';
-import { defineAbility } from '../auth/ability';
+import { abilityFor } from '../auth/ability';
 import { allowed } from '../common/scoped';
 import { BadUserInputError, UnauthenticatedError } from '../common/errors';
 import { Coalescer, EventQueue } from './coalesce';
@@ -30,7 +30,7 @@ export class LiveSession {
     const principal = await authenticate(em, this.deps.keys, this.deps.config, this.authorization);
     if (!principal) throw new UnauthenticatedError();
     // Context is read-only for resolvers; a live subscription is the one owner that renews it between events.
-    Object.assign(ctx, { em, principal, ability: defineAbility(principal.grants), loaderSets: new Map() });
+    Object.assign(ctx, { em, principal, ability: abilityFor(principal.grants), loaderSets: new Map() });
   }
 }
 

@@ -53,7 +53,7 @@ export async function reportProgress(ctx: Context, input: ReportProgressInput): 
       else {
         // Once the write has committed: the data version, then the live-figures notices (see advanceAndNotify).
         // The figures are stored whatever happens here: a failure is logged (the plugin then advances the version).
-        await advanceAndNotify(ctx.em, rows[0]?.notify ?? []).then(
+        await advanceAndNotify(ctx.em, rows[0]?.notify ?? null).then(
           () => markVersionAdvanced(ctx),
           (err: unknown) => ctx.log.warn({ err }, 'data version or live figures not sent after a report'),
         );

@@ -25,8 +25,11 @@ export interface ReportWriteRow {
   note: string | null;
   reportedAt: string;
   changed: boolean;
-  /** On written rows: the live-figures payloads of the write, for advanceAndNotify once it has committed. */
-  notify: string[] | null;
+  /**
+   * On the first row of a write: the live-figures payloads as a PostgreSQL text[] literal, for advanceAndNotify once
+   * the write has committed (passed back as it came, never parsed here); null on other rows and when nothing changed.
+   */
+  notify: string | null;
 }
 
 /** A PostgreSQL array literal (knex would expand a JS array into a list of bindings). */
@@ -52,11 +55,11 @@ const ADVANCE_AND_NOTIFY = `select ${BUMP_DATA_VERSION_EXPR} as version,
 
 /**
  * After a write has committed: advances the data version (src/cache) and sends the write's live-figures payloads
- * (channel vneid_unit_figures, as the rollup_change trigger sends them for other writers), in one statement. Its
- * transaction writes no WAL, so it holds PostgreSQL's global notify lock only while queueing, not through a
- * commit's disk flush (migrations/…FiguresAfterCommit). The version moves before the notices are delivered (at
+ * (the `notify` literal of its first row; channel vneid_unit_figures, as the rollup_change trigger sends them for
+ * other writers), in one statement. Its transaction writes no WAL, so it holds PostgreSQL's global notify lock only
+ * while queueing, not through a commit's disk flush (migrations/…FiguresAfterCommit). The version moves before the notices are delivered (at
  * this statement's end), so a listener that reads on a notice never gets an answer cached before the write.
  */
-export async function advanceAndNotify(em: EntityManager, payloads: readonly string[]): Promise<void> {
-  await queryPrepared(em, 'advance_and_notify', ADVANCE_AND_NOTIFY, [pgArray(payloads)]);
+export async function advanceAndNotify(em: EntityManager, payloads: string | null): Promise<void> {
+  await queryPrepared(em, 'advance_and_notify', ADVANCE_AND_NOTIFY, [payloads ?? '{}']);
 }

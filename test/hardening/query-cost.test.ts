@@ -48,6 +48,18 @@ describe('the cost of a query counts what it makes the server produce', () => {
     expect(r.errors![0].extensions).toMatchObject({ limit: 'maxCost' });
   });
 
+  it('a verdict remembered for one request never lets a costlier one of the same document through', async () => {
+    const series = aliasedSeries(30, 'X', 'Y').replace(/"X"/g, '$f').replace(/"Y"/g, '$to').replace(/"eid\.collected"/g, '$m');
+    const q = `query($f: Date = "2023-01-01", $to: Date, $m: String!) { units(first: 10, level: HAMLET) { nodes { ${series} } } }`;
+    // Variables that do not change the cost (the metric) share the verdict; the dates do not.
+    ok(await gql(t, q, { f: '2024-01-06', to: '2024-02-04', m: 'eid.collected' }, viewer.token));
+    ok(await gql(t, q, { f: '2024-01-06', to: '2024-02-04', m: 'eid.approved' }, viewer.token));
+    expect((await gql(t, q, { f: '2023-01-01', to: '2024-02-04', m: 'eid.approved' }, viewer.token)).errors![0].extensions).toMatchObject({ limit: 'maxCost' });
+    // A null `from` is the 30 days up to `to`; an absent one is its default, a year earlier.
+    ok(await gql(t, q, { f: null, to: '2024-02-04', m: 'eid.collected' }, viewer.token));
+    expect((await gql(t, q, { to: '2024-02-04', m: 'eid.collected' }, viewer.token)).errors![0].extensions).toMatchObject({ limit: 'maxCost' });
+  });
+
   it('normal dashboards pass: a page of 100 units with a 30-day series, or one unit with a year', async () => {
     const page = ok(await gql(t, `{ units(first: 100, level: HAMLET) { nodes { code series(metric: "eid.collected") { date value } progress(metric: "eid.collected") { value } } } }`, {}, viewer.token));
     expect(page.units.nodes).toHaveLength(12);

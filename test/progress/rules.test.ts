@@ -14,9 +14,9 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   t = await startTestApp();
-  await gridTree(t, ['R'], 1, 2, 6);
+  await gridTree(t, ['R'], 1, 2, 7);
   officer = await principalWith(t, [{ role: 'OFFICER', unit: 'R' }]);
-  for (const c of ['R1a-1', 'R1a-2', 'R1a-3', 'R1a-4', 'R1a-5', 'R1a-6', 'R1b-1', 'R1b-2', 'R1b-3', 'R1b-4', 'R1b-5', 'R1b-6']) ids[c] = await unitId(t, c, officer.token);
+  for (const c of ['R1a-1', 'R1a-2', 'R1a-3', 'R1a-4', 'R1a-5', 'R1a-6', 'R1b-1', 'R1b-2', 'R1b-3', 'R1b-4', 'R1b-5', 'R1b-6', 'R1b-7']) ids[c] = await unitId(t, c, officer.token);
 });
 afterAll(() => t?.close());
 
@@ -78,6 +78,27 @@ describe('collected ≥ approved ≥ activated on every day a write affects', ()
     const r = await report('R1b-3', '2023-06-02', [{ metric: 'eid.collected', value: 120 }, { metric: 'eid.approved', value: 130 }]);
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
     expect(r.errors![0].extensions.fieldPaths).toEqual(['input.values.1.value']);
+  });
+
+  // The writer skips its pipeline statement only when all three stages come together, none has a later report and
+  // they do not rise: these are the cases next to that one.
+  const stages = (collected: number, approved: number, activated: number): Value[] => [
+    { metric: 'eid.collected', value: collected }, { metric: 'eid.approved', value: approved }, { metric: 'eid.activated', value: activated },
+  ];
+
+  it('checks the three stages written together: accepted when they do not rise, refused (later stage blamed) when one does', async () => {
+    ok(await report('R1b-7', '2023-06-01', stages(100, 100, 90)));
+    await refused('R1b-7', '2023-06-02', stages(120, 130, 90), /on 2023-06-02 eid.approved \(130\) would exceed eid.collected \(120\)/);
+    const r = await report('R1b-7', '2023-06-02', stages(120, 110, 115));
+    expect(r.errors![0].extensions.fieldPaths).toEqual(['input.values.2.value']);
+    expect(ok(await report('R1b-7', '2023-06-02', stages(120, 110, 110))).reportProgress.changed).toBe(3);
+  });
+
+  it('checks the three stages written together against a later report of one of them', async () => {
+    ok(await report('R1a-6', '2023-06-10', [{ metric: 'eid.approved', value: 80 }]));
+    // on 06-10 the approved 80 stored meets the collected 70 written here, still in force
+    await refused('R1a-6', '2023-06-05', stages(70, 60, 50), /on 2023-06-10 eid.approved \(80\) would exceed eid.collected \(70\)/);
+    expect(ok(await report('R1a-6', '2023-06-05', stages(90, 60, 50))).reportProgress.changed).toBe(3);
   });
 });
 
