@@ -29,6 +29,7 @@ export interface FileImportOptions {
  */
 export async function importProgressFile(sessions: readonly ClientBase[], open: () => Readable, opts: FileImportOptions): Promise<BulkResult> {
   const state = new SharedImport(sessions.length);
+  const options = fileOptions(opts);
   const runs = sessions.map(async (client, worker) => {
     try {
       const sql = pgSql(client);
@@ -40,7 +41,7 @@ export async function importProgressFile(sessions: readonly ClientBase[], open: 
       } catch (e) {
         throw copyProblem(e);
       }
-      return await writeStagedInChunks(sql, fileOptions(opts), opts.onChunk ?? (() => {}), { worker, workers: sessions.length, state });
+      return await writeStagedInChunks(sql, options, opts.onChunk ?? (() => {}), { worker, workers: sessions.length, state });
     } catch (e) {
       if (!(e instanceof FileRefused)) state.fail(e);
       throw e;
@@ -51,7 +52,7 @@ export async function importProgressFile(sessions: readonly ClientBase[], open: 
   const refusals = failures.filter((e): e is FileRefused | ChunkRefused => e instanceof FileRefused || e instanceof ChunkRefused);
   const other = failures.find((e) => !(e instanceof FileRefused || e instanceof ChunkRefused || e instanceof SessionGaveUp));
   if (other !== undefined) throw other;
-  if (refusals.length > 0) throw refusedFile(fileOptions(opts), refusals, state.committed, state.chunks);
+  if (refusals.length > 0) throw refusedFile(options, refusals, state.committed, state.chunks);
   const done = settled.map((r) => (r as PromiseFulfilledResult<BulkResult>).value);
   const rows = done.reduce((n, r) => n + r.rows, 0);
   const changed = done.reduce((n, r) => n + r.changed, 0);

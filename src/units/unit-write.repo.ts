@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { UNIT_COLUMNS, type UnitRow } from './unit.repo';
+import { UNIT_COLUMNS, unitsByIds, type UnitRow } from './unit.repo';
+import { unscoped } from '../common/scoped';
 import { ConflictError } from '../common/errors';
 import type { UnitLevel } from './unit-level';
 import { todayInVietnam } from '../common/scalars';
@@ -35,15 +36,12 @@ export interface CheckedUnit {
  */
 export async function lockUnitsUnchanged(em: EntityManager, units: readonly CheckedUnit[]): Promise<void> {
   if (units.length === 0) return;
-  const rows = await em.execute<{ id: number; path: string; parentId: number | null; validTo: string | null }[]>(
-    `select u.id, u.path::text as path, u.parent_id as "parentId", to_char(u.valid_to, 'YYYY-MM-DD') as "validTo"
-       from admin_unit u where u.id in (select jsonb_array_elements_text(?::jsonb)::int) order by u.id for share`,
-    [JSON.stringify([...new Set(units.map((u) => u.id))])],
-  );
+  const ids = [...new Set(units.map((u) => u.id))].sort((a, b) => a - b);
+  const rows = await unitsByIds(em, ids, unscoped('re-read under lock of units the write already checked'), 'order by u.id for share of u');
   const now = new Map(rows.map((r) => [r.id, r]));
   for (const u of units) {
     const r = now.get(u.id);
-    if (!r || r.path !== u.path || r.parentId !== u.parentId || (r.validTo ?? null) !== (u.validTo ?? null)) {
+    if (!r || r.path !== u.path || r.parentId !== u.parentId || r.validTo !== u.validTo) {
       throw new ConflictError(`Unit ${u.code} was moved or retired while this change was being made; nothing was changed. Try again.`, { unitId: u.id });
     }
   }
