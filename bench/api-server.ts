@@ -84,6 +84,8 @@ export async function startApiServer(opts: {
     RATE_LIMIT_LOGIN_PER_ADDRESS: '0',
     // Tokens obtained at the start must outlive a default run.
     ACCESS_TOKEN_TTL_SECONDS: '86400',
+    // BENCH_RESPONSE_CACHE_MB=0 measures the API without its shared answer cache (every dashboard computed).
+    ...(process.env.BENCH_RESPONSE_CACHE_MB ? { RESPONSE_CACHE_MB: process.env.BENCH_RESPONSE_CACHE_MB } : {}),
     ...opts.extraEnv,
   };
   const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.join(opts.root, 'dist/src/main.js')], {

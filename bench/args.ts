@@ -33,7 +33,8 @@ const USAGE = `Usage: npm run bench -- [--quick] [--days N] [--duration S] [--co
   --round-duration S  measured seconds per run in those rounds (default --duration if given, else 10, quick 5)
   --sequential N   sequential requests on one connection per document and round, for the unloaded p50 (default 50)
 Environment: BENCH_DATABASE_URL uses that (empty) database instead of a temporary embedded PostgreSQL;
-BENCH_PEER_DIR the PostGraphile harness (default ../shared/peers/postgraphile, then ../../shared/peers/postgraphile).`;
+BENCH_PEER_DIR the PostGraphile harness (default ../shared/peers/postgraphile, then ../../shared/peers/postgraphile);
+BENCH_RESPONSE_CACHE_MB=0 runs the API without its shared answer cache (every dashboard request computed).`;
 
 export function parseArgs(argv: string[]): BenchArgs {
   const quick = argv.includes('--quick');

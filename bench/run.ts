@@ -352,9 +352,12 @@ async function main(): Promise<void> {
     const maxRss = Math.max(0, ...results.map((s) => s.maxRssMb ?? 0));
     const report: BenchReport = {
       startedAt,
-      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      command: `${process.env.BENCH_RESPONSE_CACHE_MB ? `BENCH_RESPONSE_CACHE_MB=${process.env.BENCH_RESPONSE_CACHE_MB} ` : ''}npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
       machine: machineInfo(postgres),
-      settings: { ...args, ...synthetic?.settings, reformHamletsPerCommune: wanted(REFORM_ID) ? reformHamlets : undefined },
+      settings: {
+        ...args, ...synthetic?.settings, reformHamletsPerCommune: wanted(REFORM_ID) ? reformHamlets : undefined,
+        responseCacheMb: process.env.BENCH_RESPONSE_CACHE_MB ?? 'default',
+      },
       data: synthetic?.data ?? {},
       peer: synthetic?.peer ?? { status: 'skipped', note: args.peer ? 'scenarios 1 and 2 not run' : '--no-peer' },
       scenarios: results,

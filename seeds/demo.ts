@@ -5,6 +5,7 @@ import { seedDemoAccounts } from './demo-accounts';
 import { seedDemoCampaigns } from './demo-campaigns';
 import { seedDemoProgress } from './demo-progress';
 import { seedDemoTeams } from './demo-teams';
+import { inTransaction } from '../src/common/transaction';
 
 /**
  * Loads the demo data of DOMAIN.md (idempotent) and returns what to print at startup.
@@ -12,10 +13,10 @@ import { seedDemoTeams } from './demo-teams';
  */
 export async function seedDemo(orm: MikroORM, config: Config, url?: string): Promise<string> {
   const em = orm.em.fork() as EntityManager;
-  const units = await em.transactional((tx) => seedDemoUnits(tx as EntityManager));
-  await em.transactional((tx) => seedDemoCampaigns(tx as EntityManager));
-  await em.transactional((tx) => seedDemoProgress(tx as EntityManager));
-  await em.transactional((tx) => seedDemoTeams(tx as EntityManager));
-  const accounts = await em.transactional((tx) => seedDemoAccounts(tx as EntityManager, url ?? `http://localhost:${config.port}/graphql`));
+  const units = await inTransaction(em, seedDemoUnits);
+  await inTransaction(em, seedDemoCampaigns);
+  await inTransaction(em, seedDemoProgress);
+  await inTransaction(em, seedDemoTeams);
+  const accounts = await inTransaction(em, (tx) => seedDemoAccounts(tx, url ?? `http://localhost:${config.port}/graphql`));
   return `Demo data loaded (${units.created} new units).\n${accounts}`;
 }

@@ -19,7 +19,33 @@ function pgCode(e: unknown): string | undefined {
  * a unique violation that slips past validation becomes CONFLICT.
  */
 export function writeTransaction<T>(ctx: Pick<Context, 'em' | 'log'>, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  return retryingConflicts(ctx, () => ctx.em.transactional((em) => work(em as EntityManager)));
+  return retryingConflicts(ctx, () => inTransaction(ctx.em, work));
+}
+
+/**
+ * Runs `work` on a fork of `em` bound to one transaction of the connection: committed when it resolves, rolled back
+ * when it throws. Not `em.transactional`: that runs the work inside MikroORM's AsyncLocalStorage (TransactionContext)
+ * and flushes the unit of work inside another, and on Node 20 the first such run turns promise hooks on for the
+ * rest of the process — every promise of every later request then pays for them (≈ 35 % of the API's CPU on an
+ * uncached dashboard, docs/PERFORMANCE.md). Nothing here persists entities (every write is SQL through
+ * `em.execute`), so there is no unit of work to flush.
+ */
+export async function inTransaction<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  const connection = em.getConnection('write');
+  const trx = await connection.begin();
+  const tx = em.fork({ clear: true });
+  tx.setTransactionContext(trx);
+  try {
+    const result = await work(tx);
+    await connection.commit(trx);
+    return result;
+  } catch (e) {
+    // After a failed commit the transaction is already over; the work's (or the commit's) error is what counts.
+    await connection.rollback(trx).catch(() => {});
+    throw e;
+  } finally {
+    tx.resetTransactionContext();
+  }
 }
 
 /**
