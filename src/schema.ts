@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { GraphQLObjectType, lexicographicSortSchema, printSchema, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import type { Context } from './context';
+import type { Unit } from './units/unit.types';
 import { authChecker } from './auth/auth-checker';
 import { NodeResolver } from './common/node.resolver';
 import { DateScalar, DateTimeScalar } from './common/scalars';
@@ -18,12 +20,12 @@ import './audit/audit.node';
 import { CampaignResolver } from './campaigns/campaign.resolver';
 import { CampaignFieldsResolver } from './campaigns/campaign.fields.resolver';
 import { QuotaResolver } from './quotas/quota.resolver';
-import { UnitQuotaFieldsResolver } from './quotas/unit-quota.fields.resolver';
+import { UnitQuotaFieldsResolver, unitQuota } from './quotas/unit-quota.fields.resolver';
 import './campaigns/campaign.node';
 import './quotas/quota.node';
 import './metrics/metric.node';
 import { ProgressResolver } from './progress/progress.resolver';
-import { UnitProgressFieldsResolver } from './progress/unit-progress.fields.resolver';
+import { UnitProgressFieldsResolver, progressFigure } from './progress/unit-progress.fields.resolver';
 import { UnitCampaignProgressFieldsResolver } from './progress/unit-campaign-progress.fields.resolver';
 import { CampaignRankingFieldsResolver } from './progress/campaign-ranking.fields.resolver';
 import './progress/progress.node';
@@ -47,6 +49,30 @@ export const resolvers: NonEmptyArray<Function> = [
   LiveResolver,
 ];
 
+/**
+ * Fields resolved once per unit of a list (hundreds in a drill-down) are called by graphql-js directly, not through
+ * type-graphql's per-call machinery (a parameter list, argument classes, the middleware chain, one more promise):
+ * the same functions their decorated resolvers call, with the arguments graphql-js has already coerced. Only for
+ * fields with no @Authorized, middleware or validated input class; the decorated resolvers still define the schema.
+ */
+const LEAN_FIELDS: Record<string, Record<string, GraphQLFieldResolver<Unit, Context, never>>> = {
+  Unit: {
+    progress: (unit, args: { metric: string; asOf?: string | null }, ctx) => progressFigure(ctx, unit, args.metric, args.asOf ?? null),
+    quota: (unit, args: { campaignId: string; metric: string }, ctx, info) => unitQuota(ctx, unit, args, info),
+  },
+};
+
+function useLeanResolvers(schema: GraphQLSchema): void {
+  for (const [typeName, fields] of Object.entries(LEAN_FIELDS)) {
+    const type = schema.getType(typeName);
+    const defs = type instanceof GraphQLObjectType ? type.getFields() : {};
+    for (const [name, resolve] of Object.entries(fields)) {
+      if (!defs[name]) throw new Error(`LEAN_FIELDS: ${typeName}.${name} is not in the schema`);
+      defs[name].resolve = resolve as GraphQLFieldResolver<unknown, unknown>;
+    }
+  }
+}
+
 /** Subscriptions bring their own event streams (src/live); type-graphql insists on a PubSub all the same. */
 const NO_PUBSUB = {
   publish: () => undefined,
@@ -66,6 +92,7 @@ export async function createSchema(): Promise<GraphQLSchema> {
     emitSchemaFile: false,
     pubSub: NO_PUBSUB,
   });
+  useLeanResolvers(schema);
   // type-graphql has no option for the root types' descriptions; graphql-js reads them from the type objects.
   schema.getQueryType()!.description = 'Reads. Everything is limited to your jurisdiction: objects outside it answer null with a NOT_FOUND error, lists leave them out.';
   schema.getMutationType()!.description = 'Changes. Each takes one `input` and returns a payload with what changed; a refused change writes nothing.';

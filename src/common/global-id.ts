@@ -5,9 +5,22 @@ export function toGlobalId(type: string, id: number | string): string {
   return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
 }
 
+/** Ids decoded lately: a list of units asks for the same campaign id once per unit. */
+const decodedKeys = new Map<string, { type: string; key: string } | null>();
+const MAX_DECODED = 1000;
+
 /** "Type:key" for any key (numeric ids, and the codes of code-keyed types such as Metric), or null. */
 export function parseGlobalKey(globalId: string): { type: string; key: string } | null {
   if (typeof globalId !== 'string' || globalId.length > 200) return null;
+  let parsed = decodedKeys.get(globalId);
+  if (parsed === undefined) {
+    if (decodedKeys.size >= MAX_DECODED) decodedKeys.clear();
+    decodedKeys.set(globalId, (parsed = decodeGlobalKey(globalId)));
+  }
+  return parsed && { ...parsed };
+}
+
+function decodeGlobalKey(globalId: string): { type: string; key: string } | null {
   const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
   const i = decoded.indexOf(':');
   if (i <= 0) return null;

@@ -53,3 +53,22 @@ export function queryByShape<R>(em: EntityManager, sql: string, values: readonly
   }
   return queryPrepared<R>(em, name, text, [...values]);
 }
+
+/**
+ * A read that may run inside a caller's transaction: there through the EntityManager (the transaction's
+ * connection), otherwise prepared by shape (queryByShape). PostgreSQL then plans each shape once per connection
+ * instead of on every request — for the dashboard reads planning cost as much as running them (1.2 ms of planning
+ * for 1.1 ms of execution on the figures of 495 units) — and the values travel as parameters instead of being
+ * escaped into the text. Same rule as queryByShape: `?` placeholders only, no literal `?` in the text, and lists
+ * as one array parameter (`= any(?::int[])` with pgArray), so that a shape does not vary with their length.
+ */
+export function readRows<R>(em: EntityManager, sql: string, values: readonly unknown[] = []): Promise<R[]> {
+  return em.isInTransaction() ? em.execute<R[]>(sql, [...values]) : queryByShape<R>(em, sql, values);
+}
+
+/**
+ * A PostgreSQL array literal, passed as one parameter (`= any(?::int[])`, `?::text[]`): the statement's text stays the
+ * same whatever the list's length (knex would expand a JS array into a list of bindings).
+ */
+export const pgArray = (items: readonly (string | number)[]): string =>
+  `{${items.map((x) => (typeof x === 'number' ? String(x) : `"${x.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;

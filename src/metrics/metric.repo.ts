@@ -1,12 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { LockableRows } from '../common/transaction';
 import type { MetricRow } from './metric.types';
+import { readRows } from '../db/prepared';
 
 const COLUMNS = `code, name_vi as "nameVi", name_en as "nameEn", description, "group", reporting_level as "reportingLevel", pipeline_order as "pipelineOrder"`;
 
 /** The catalogue is public to every signed-in principal: no jurisdiction applies. */
 export async function allMetrics(em: EntityManager): Promise<MetricRow[]> {
-  return em.execute<MetricRow[]>(`select ${COLUMNS} from metric order by "group", pipeline_order nulls last, code`);
+  return readRows<MetricRow>(em, `select ${COLUMNS} from metric order by "group", pipeline_order nulls last, code`);
 }
 
 export async function metricsByCodes(em: EntityManager, codes: readonly string[], lock = ''): Promise<MetricRow[]> {

@@ -5,6 +5,7 @@ import type { MetricRow } from '../metrics/metric.types';
 import type { CountingMode } from '../campaigns/campaign-enums';
 import { UNIT_COLUMNS, type UnitRow } from '../units/unit.repo';
 import type { UnitLevel } from '../units/unit-level';
+import { pgArray, readRows } from '../db/prepared';
 
 /*
  * Campaign figures of units, read from the rollup tables only (each unit's own rollup_change rows, never
@@ -40,7 +41,6 @@ export interface FigureRow {
 }
 
 const json = (rows: unknown[]): string => JSON.stringify(rows);
-const list = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
 /**
  * CTE text computing `fig` then `st` (standings) from a CTE `cand(unit_id, parent_id, code, campaign_id, metric,
@@ -119,7 +119,8 @@ export async function unitCampaignFigures(
   campaignScope: Scope,
 ): Promise<(FigureRow & { i: number; metricRow: MetricRow })[]> {
   if (keys.length === 0) return [];
-  const rows: (FigureRow & { i: number } & MetricRow)[] = await em.execute(
+  const rows: (FigureRow & { i: number } & MetricRow)[] = await readRows(
+    em,
     `with k as (select * from jsonb_to_recordset(?::jsonb) as k(i int, unit_id int, campaign_id int, metric text)),
      -- Materialised so the planner fetches the asked units by id instead of walking the scope's subtree
      -- (a national scope covers every unit).
@@ -197,11 +198,12 @@ export async function rankedChildrenPages(
 ): Promise<StandingRow[]> {
   if (parentIds.length === 0) return [];
   const col = ORDER_COLUMN[by];
-  const rows: Record<string, unknown>[] = await em.execute(
+  const rows: Record<string, unknown>[] = await readRows(
+    em,
     `with cm as (${CAMPAIGN_METRICS} where c.id = ? and cm.metric_code = ? and ${campaignScope.sql}),
      cand as (
        select u.id as unit_id, tm.parent_id, u.code, cm.campaign_id, cm.metric, cm.counting_mode, cm.start_date, cm.end_day
-         from cm join unit_membership tm on tm.parent_id in (${list(parentIds.length)}) and ${IN_FORCE_ON('tm', 'cm.end_day')} and tm.path <@ cm.scope_path
+         from cm join unit_membership tm on tm.parent_id = any(?::int[]) and ${IN_FORCE_ON('tm', 'cm.end_day')} and tm.path <@ cm.scope_path
          join admin_unit u on u.id = tm.unit_id and ${EXISTING_ON('u', 'cm.end_day')}
         where ${unitScope.sql}
      ),
@@ -212,9 +214,9 @@ export async function rankedChildrenPages(
      -- unit columns first: the figure's parent_id (the parent on the end day) must win the shared name
      select ${UNIT_COLUMNS}, ${FIGURE_COLUMNS('p')}, p.position
        from paged p join admin_unit u on u.id = p.unit_id
-      where p.position > ? and p.position <= ?
+      where p.position > ?::int and p.position <= ?::int
       order by p.parent_id, p.position`,
-    [today, campaignId, metric, ...campaignScope.bindings, ...parentIds, ...unitScope.bindings, page.offset, page.offset + page.limit + 1],
+    [today, campaignId, metric, ...campaignScope.bindings, pgArray(parentIds), ...unitScope.bindings, page.offset, page.offset + page.limit + 1],
   );
   return rows.map(toStanding);
 }
@@ -230,14 +232,15 @@ export async function rankedChildrenCounts(
   campaignScope: Scope,
 ): Promise<Map<number, number>> {
   if (parentIds.length === 0) return new Map();
-  const rows: { parentId: number; n: number }[] = await em.execute(
+  const rows: { parentId: number; n: number }[] = await readRows(
+    em,
     `with cm as (${CAMPAIGN_METRICS} where c.id = ? and cm.metric_code = ? and ${campaignScope.sql})
      select tm.parent_id as "parentId", count(*)::int as n
-       from cm join unit_membership tm on tm.parent_id in (${list(parentIds.length)}) and ${IN_FORCE_ON('tm', 'cm.end_day')} and tm.path <@ cm.scope_path
+       from cm join unit_membership tm on tm.parent_id = any(?::int[]) and ${IN_FORCE_ON('tm', 'cm.end_day')} and tm.path <@ cm.scope_path
        join admin_unit u on u.id = tm.unit_id and ${EXISTING_ON('u', 'cm.end_day')}
       where ${unitScope.sql}
       group by tm.parent_id`,
-    [day, campaignId, metric, ...campaignScope.bindings, ...parentIds, ...unitScope.bindings],
+    [day, campaignId, metric, ...campaignScope.bindings, pgArray(parentIds), ...unitScope.bindings],
   );
   return new Map(rows.map((r) => [r.parentId, r.n]));
 }
@@ -254,8 +257,9 @@ export async function rankingPages(
   campaignScope: Scope,
 ): Promise<(StandingRow & { campaignId: number })[]> {
   if (campaignIds.length === 0) return [];
-  const rows: Record<string, unknown>[] = await em.execute(
-    `with cm as (${CAMPAIGN_METRICS} where c.id in (${list(campaignIds.length)}) and cm.metric_code = ? and ${campaignScope.sql}),
+  const rows: Record<string, unknown>[] = await readRows(
+    em,
+    `with cm as (${CAMPAIGN_METRICS} where c.id = any(?::int[]) and cm.metric_code = ? and ${campaignScope.sql}),
      cand as (
        select u.id as unit_id, tm.parent_id, u.code, cm.campaign_id, cm.metric, cm.counting_mode, cm.start_date, cm.end_day
          from cm join unit_membership tm on tm.path <@ cm.scope_path and ${IN_FORCE_ON('tm', 'cm.end_day')}
@@ -268,9 +272,9 @@ export async function rankingPages(
      -- unit columns first: the figure's parent_id (the parent on the end day) must win the shared name
      select ${UNIT_COLUMNS}, ${FIGURE_COLUMNS('p')}, p.position
        from paged p join admin_unit u on u.id = p.unit_id
-      where p.position > ? and p.position <= ?
+      where p.position > ?::int and p.position <= ?::int
       order by p.campaign_id, p.position`,
-    [today, ...campaignIds, metric, ...campaignScope.bindings, level, ...unitScope.bindings, page.offset, page.offset + page.limit + 1],
+    [today, pgArray(campaignIds), metric, ...campaignScope.bindings, level, ...unitScope.bindings, page.offset, page.offset + page.limit + 1],
   );
   return rows.map((r) => ({ ...toStanding(r), campaignId: r.campaignId as number }));
 }
@@ -286,14 +290,15 @@ export async function rankingCounts(
   campaignScope: Scope,
 ): Promise<Map<number, number>> {
   if (campaignIds.length === 0) return new Map();
-  const rows: { campaignId: number; n: number }[] = await em.execute(
-    `with cm as (${CAMPAIGN_METRICS} where c.id in (${list(campaignIds.length)}) and cm.metric_code = ? and ${campaignScope.sql})
+  const rows: { campaignId: number; n: number }[] = await readRows(
+    em,
+    `with cm as (${CAMPAIGN_METRICS} where c.id = any(?::int[]) and cm.metric_code = ? and ${campaignScope.sql})
      select cm.campaign_id as "campaignId", count(u.id)::int as n
        from cm join unit_membership tm on tm.path <@ cm.scope_path and ${IN_FORCE_ON('tm', 'cm.end_day')}
        join admin_unit u on u.id = tm.unit_id and u.level = ? and ${EXISTING_ON('u', 'cm.end_day')}
       where ${unitScope.sql}
       group by cm.campaign_id`,
-    [day, ...campaignIds, metric, ...campaignScope.bindings, level, ...unitScope.bindings],
+    [day, pgArray(campaignIds), metric, ...campaignScope.bindings, level, ...unitScope.bindings],
   );
   return new Map(rows.map((r) => [r.campaignId, r.n]));
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import type { HistoryRow, ReportRow } from './progress.types';
+import { readRows } from '../db/prepared';
 
 /*
  * Reads of the progress feature. Every function takes the caller's jurisdiction over the unit as a SQL
@@ -63,7 +64,8 @@ export interface WindowSum {
  */
 export async function rollupWindows(em: EntityManager, keys: readonly WindowKey[], today: string, scope: Scope): Promise<(WindowSum | null)[]> {
   if (keys.length === 0) return [];
-  const rows: { i: number; value: number; reporters: number; lastReportAt: string | null }[] = await em.execute(
+  const rows: { i: number; value: number; reporters: number; lastReportAt: string | null }[] = await readRows(
+    em,
     `select k.i, coalesce(t.value, h.value, 0)::float8 as value, coalesce(t.reporters, h.reporters, 0)::int as reporters,
             to_json(coalesce(t.last_report_at, h.last_report_at)) #>> '{}' as "lastReportAt"
        from jsonb_to_recordset(?::jsonb) as k(i int, unit_id int, metric text, from_day date, to_day date)
@@ -90,7 +92,8 @@ export async function reportingUnitCounts(
   scope: Scope,
 ): Promise<number[]> {
   if (keys.length === 0) return [];
-  const rows: { i: number; n: number }[] = await em.execute(
+  const rows: { i: number; n: number }[] = await readRows(
+    em,
     `select k.i, count(u.id)::int as n
        from jsonb_to_recordset(?::jsonb) as k(i int, unit_id int, path ltree, metric text, day date)
        join metric m on m.code = k.metric
@@ -112,7 +115,8 @@ export async function rollupSeries(
   scope: Scope,
 ): Promise<{ i: number; date: string; value: number }[]> {
   if (keys.length === 0) return [];
-  return em.execute(
+  return readRows(
+    em,
     `select k.i, to_char(d.day, 'YYYY-MM-DD') as date,
             (b.base + sum(coalesce(c.change, 0)) over (partition by k.i order by d.day))::float8 as value
        from jsonb_to_recordset(?::jsonb) as k(i int, unit_id int, metric text, from_day date, to_day date)
@@ -134,7 +138,8 @@ export async function reasonFigures(
   scope: Scope,
 ): Promise<{ i: number; metric: string; value: number }[]> {
   if (keys.length === 0) return [];
-  return em.execute(
+  return readRows(
+    em,
     `select k.i, c.metric, sum(c.change)::float8 as value
        from jsonb_to_recordset(?::jsonb) as k(i int, unit_id int, day date)
        join admin_unit u on u.id = k.unit_id

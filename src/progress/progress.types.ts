@@ -95,8 +95,12 @@ export class ProgressFigure {
   asOf!: string;
   @Field(() => CountScalar, { description: 'The rollup value.' })
   value!: number;
+  /** Counting the reporting units walks the subtree: done only when the field is asked for (set by who builds the figure). */
+  countReportingUnits?: () => Promise<number>;
   @Field(() => Int, { description: "How many units at the metric's reporting level lie under this unit (this unit included), active on that day." })
-  reportingUnits!: number | Promise<number>;
+  get reportingUnits(): Promise<number> {
+    return this.countReportingUnits?.() ?? Promise.resolve(0);
+  }
   @Field(() => Int, { description: 'How many of them had reported this metric on or before that day.' })
   reportedUnits!: number;
   @Field(() => Date, { nullable: true, description: 'When a report counted in this figure was last written; null when none.' })

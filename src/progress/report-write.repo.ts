@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BUMP_DATA_VERSION_EXPR } from '../cache/data-version.repo';
-import { queryPrepared } from '../db/prepared';
+import { pgArray, queryPrepared } from '../db/prepared';
 
 /** One reportProgress call, as progress_report_write (migrations/…ProgressWriter) takes it. */
 export interface ReportWriteCall {
@@ -32,9 +32,6 @@ export interface ReportWriteRow {
   notify: string | null;
 }
 
-/** A PostgreSQL array literal (knex would expand a JS array into a list of bindings). */
-export const pgArray = (items: readonly (string | number)[]): string =>
-  `{${items.map((x) => (typeof x === 'number' ? String(x) : `"${x.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
 
 /**
  * Checks and writes one report (report rows, history, rollups, audit) in a single statement: its own transaction.

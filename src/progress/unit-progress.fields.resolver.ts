@@ -21,6 +21,26 @@ async function checkMetric(ctx: Context, code: string, field: string): Promise<M
   return metric;
 }
 
+/** A unit's figure of a metric (Unit.progress): one load, counted with the other units' in one statement. */
+export function progressFigure(ctx: Context, unit: Unit, metricCode: string, asOf: string | null): Promise<ProgressFigure | null> {
+  const day = asOf ?? unit.asOf ?? todayInVietnam();
+  const l = loaders(ctx, createProgressLoaders);
+  return Promise.all([l.metrics(), l.window.load({ unitId: unit.dbId, metric: metricCode, from: null, to: day })]).then(([catalogue, sum]) => {
+    const metric = catalogue.get(metricCode);
+    if (!metric) throw BadUserInputError.field(['metric'], `Unknown metric "${metricCode}".`);
+    if (!sum) return null;
+    const figure = new ProgressFigure();
+    figure.metric = metric.code;
+    figure.asOf = day;
+    figure.value = sum.value;
+    figure.reportedUnits = sum.reporters;
+    figure.lastReportAt = sum.lastReportAt;
+    let counted: Promise<number> | undefined;
+    figure.countReportingUnits = () => (counted ??= l.reportingUnits.load({ unitId: unit.dbId, path: unit.path, metric: metricCode, asOf: day }));
+    return figure;
+  });
+}
+
 /** Progress figures of a unit. Null when the unit's progress lies outside your jurisdiction. */
 @Resolver(() => Unit)
 export class UnitProgressFieldsResolver {
@@ -28,28 +48,13 @@ export class UnitProgressFieldsResolver {
     nullable: true,
     description: "This unit's rollup of a metric as of a day (default today): the sum over the reporting units beneath it of their latest report on or before that day.",
   })
-  async progress(
+  progress(
     @Ctx() ctx: Context,
     @Root() unit: Unit,
     @Arg('metric', { description: 'Metric code, e.g. "eid.activated".' }) metricCode: string,
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'Default: the day the unit was read for, else today (Vietnam).' }) asOf: string | null,
   ): Promise<ProgressFigure | null> {
-    const day = asOf ?? unit.asOf ?? todayInVietnam();
-    const l = loaders(ctx, createProgressLoaders);
-    const [metric, sum] = await Promise.all([
-      checkMetric(ctx, metricCode, 'metric'),
-      l.window.load({ unitId: unit.dbId, metric: metricCode, from: null, to: day }),
-    ]);
-    if (!sum) return null;
-    const figure = Object.assign(new ProgressFigure(), {
-      metric: metric.code, asOf: day, value: sum.value, reportedUnits: sum.reporters, lastReportAt: sum.lastReportAt,
-    });
-    // Counting the reporting units means walking the subtree: do it only when the field is asked for.
-    let reportingUnits: Promise<number> | undefined;
-    Object.defineProperty(figure, 'reportingUnits', {
-      get: () => (reportingUnits ??= l.reportingUnits.load({ unitId: unit.dbId, path: unit.path, metric: metricCode, asOf: day })),
-    });
-    return figure;
+    return progressFigure(ctx, unit, metricCode, asOf);
   }
 
   @FieldResolver(() => [ProgressPoint], {

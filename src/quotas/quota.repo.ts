@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import type { UnitLevel } from '../units/unit-level';
+import { pgArray, readRows } from '../db/prepared';
 
 /**
  * Quota reads. Each takes two jurisdiction conditions: `quotaScope` over alias `u` (the quota's unit)
@@ -43,14 +44,14 @@ export interface QuotaDetail {
   assignedBy: boolean;
 }
 
-const quotaSelect = (d: QuotaDetail) => `select q.id, q.campaign_id as "campaignId", q.metric_code as metric, q.unit_id as "unitId",
+/** `campaignJoin` false: no join of campaign `c`/`su` (the caller then checks the campaign itself, once). */
+const quotaSelect = (d: QuotaDetail, campaignJoin = true) => `select q.id, q.campaign_id as "campaignId", q.metric_code as metric, q.unit_id as "unitId",
     u.code as "unitCode", u.name as "unitName", u.level as "unitLevel", u.kind as "unitKind",
     q.target, q.assigned_by_id as "assignedById", ${d.assignedBy ? 'pr.display_name' : 'null'} as "assignedByName", q.assigned_at as "assignedAt",
     ${d.allocation ? 'coalesce(ch.allocated, 0)::bigint' : '0'} as allocated, ${d.allocation ? 'coalesce(ch.n, 0)::int' : '0'} as "childrenWithQuota"
   from quota q
   join admin_unit u on u.id = q.unit_id
-  join campaign c on c.id = q.campaign_id
-  left join admin_unit su on su.id = c.scope_unit_id
+  ${campaignJoin ? 'join campaign c on c.id = q.campaign_id left join admin_unit su on su.id = c.scope_unit_id' : ''}
   ${d.assignedBy ? 'left join principal pr on pr.id = q.assigned_by_id' : ''}
   ${d.allocation ? `left join lateral (
     select sum(cq.target) as allocated, count(*) as n
@@ -72,10 +73,14 @@ export async function quotasOfUnits(
   detail: QuotaDetail = FULL,
 ): Promise<QuotaRow[]> {
   if (unitIds.length === 0) return [];
-  const rows: QuotaRow[] = await em.execute(
-    `${quotaSelect(detail)} where q.campaign_id = ? and q.metric_code = ? and q.unit_id in (${list(unitIds.length)})
-       and ${quotaScope.sql} and ${campaignScope.sql}`,
-    [campaignId, metric, ...unitIds, ...quotaScope.bindings, ...campaignScope.bindings],
+  const rows: QuotaRow[] = await readRows(
+    em,
+    // The campaign's visibility as a subquery run once (an InitPlan), whatever the plan: a prepared statement's
+    // generic plan, expecting one unit, otherwise re-checked it for every row.
+    `${quotaSelect(detail, false)} where q.campaign_id = (select c.id from campaign c left join admin_unit su on su.id = c.scope_unit_id
+                                                      where c.id = ? and ${campaignScope.sql})
+       and q.metric_code = ? and q.unit_id = any(?::int[]) and ${quotaScope.sql}`,
+    [campaignId, ...campaignScope.bindings, metric, pgArray(unitIds), ...quotaScope.bindings],
   );
   for (const r of rows) r.allocated = Number(r.allocated);
   return rows;

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { queryByShape } from '../db/prepared';
+import { pgArray, queryByShape, readRows } from '../db/prepared';
 import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import type { LockableRows } from '../common/transaction';
@@ -71,10 +71,7 @@ export async function unitsByCodes(em: EntityManager, codes: readonly string[], 
     const d = datedSelect(day);
     return em.execute(`${d.sql} where u.code in (${codes.map(() => '?').join(',')}) and ${EXISTS_ON} and ${scope.sql}`, [...d.bindings, ...codes, day, day, ...scope.bindings]);
   }
-  return em.execute(
-    `select ${UNIT_COLUMNS} from admin_unit u where u.code in (${codes.map(() => '?').join(',')}) and ${scope.sql}`,
-    [...codes, ...scope.bindings],
-  );
+  return readRows(em, `select ${UNIT_COLUMNS} from admin_unit u where u.code = any(?::text[]) and ${scope.sql}`, [pgArray(codes), ...scope.bindings]);
 }
 
 /** Identity only (code, name, level, kind): used for ancestors and parents, which are visible as breadcrumbs. */
@@ -123,13 +120,13 @@ function filterSql(f: UnitFilter, scope: Scope): { where: string; bindings: unkn
 export async function listUnits(em: EntityManager, f: UnitFilter, page: Page, scope: Scope): Promise<UnitRow[]> {
   const { where, bindings } = filterSql(f, scope);
   const d = f.asOf ? datedSelect(f.asOf) : { sql: `select ${UNIT_COLUMNS} from admin_unit u`, bindings: [] };
-  return em.execute(`${d.sql} where ${where} order by u.code limit ? offset ?`, [...d.bindings, ...bindings, page.limit + 1, page.offset]);
+  return readRows(em, `${d.sql} where ${where} order by u.code limit ?::int offset ?::int`, [...d.bindings, ...bindings, page.limit + 1, page.offset]);
 }
 
 export async function countUnits(em: EntityManager, f: UnitFilter, scope: Scope): Promise<number> {
   const { where, bindings } = filterSql(f, scope);
   const d = f.asOf ? { sql: DATED_FROM, bindings: [f.asOf, f.asOf, f.asOf, f.asOf] } : { sql: 'admin_unit u', bindings: [] };
-  const [row] = await em.execute(`select count(*)::int as n from ${d.sql} where ${where}`, [...d.bindings, ...bindings]);
+  const [row] = await readRows<{ n: number }>(em, `select count(*)::int as n from ${d.sql} where ${where}`, [...d.bindings, ...bindings]);
   return row.n;
 }
 
@@ -155,14 +152,15 @@ export async function childrenPages(
       [day, day, day, ...parentIds, day, day, ...(level ? [level] : []), ...(includeRetired ? [] : [day, day]), ...scope.bindings, page.offset, page.offset + page.limit + 1],
     );
   }
-  return em.execute(
+  return readRows(
+    em,
     `select * from (
        select ${UNIT_COLUMNS}, row_number() over (partition by u.parent_id order by u.code) as rn
          from admin_unit u
-        where u.parent_id in (${parentIds.map(() => '?').join(',')})
+        where u.parent_id = any(?::int[])
           ${level ? 'and u.level = ?' : ''} ${includeRetired ? '' : 'and u.valid_to is null'} and ${scope.sql}
-     ) x where rn > ? and rn <= ? order by "parentId", rn`,
-    [...parentIds, ...(level ? [level] : []), ...scope.bindings, page.offset, page.offset + page.limit + 1],
+     ) x where rn > ?::int and rn <= ?::int order by "parentId", rn`,
+    [pgArray(parentIds), ...(level ? [level] : []), ...scope.bindings, page.offset, page.offset + page.limit + 1],
   );
 }
 
@@ -184,12 +182,13 @@ export async function childCounts(
     );
     return new Map(dated.map((r) => [r.parentId, r.n]));
   }
-  const rows: { parentId: number; n: number }[] = await em.execute(
+  const rows: { parentId: number; n: number }[] = await readRows(
+    em,
     `select u.parent_id as "parentId", count(*)::int as n from admin_unit u
-      where u.parent_id in (${parentIds.map(() => '?').join(',')})
+      where u.parent_id = any(?::int[])
         ${level ? 'and u.level = ?' : ''} ${includeRetired ? '' : 'and u.valid_to is null'} and ${scope.sql}
       group by u.parent_id`,
-    [...parentIds, ...(level ? [level] : []), ...scope.bindings],
+    [pgArray(parentIds), ...(level ? [level] : []), ...scope.bindings],
   );
   return new Map(rows.map((r) => [r.parentId, r.n]));
 }
