@@ -94,10 +94,13 @@ export async function reportingUnitCounts(
   if (keys.length === 0) return [];
   const rows: { i: number; n: number }[] = await readRows(
     em,
-    `select k.i, count(u.id)::int as n
-       from jsonb_to_recordset(?::jsonb) as k(i int, unit_id int, path ltree, metric text, day date)
+    `with k as materialized (
+       -- the unit's ancestry on the day, computed once per key (in the join below it ran once per member compared)
+       select k.*, unit_path_on(k.unit_id, k.day) as root from jsonb_to_recordset(?::jsonb) as k(i int, unit_id int, path ltree, metric text, day date))
+     select k.i, count(u.id)::int as n
+       from k
        join metric m on m.code = k.metric
-       join unit_membership tm on tm.path <@ unit_path_on(k.unit_id, k.day) and tm.valid_from <= k.day and (tm.valid_to is null or tm.valid_to > k.day)
+       join unit_membership tm on tm.path <@ k.root and tm.valid_from <= k.day and (tm.valid_to is null or tm.valid_to > k.day)
        join admin_unit u on u.id = tm.unit_id and u.level = m.reporting_level and u.valid_from <= k.day and (u.valid_to is null or u.valid_to >= k.day)
       where ${scope.sql}
       group by k.i`,
