@@ -31,6 +31,8 @@ export function writeTransaction<T>(ctx: Pick<Context, 'em' | 'log'>, work: (em:
  * `em.execute`), so there is no unit of work to flush.
  */
 export async function inTransaction<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  // Already in one (a write called from another's work): join it, as em.transactional did, never a second connection.
+  if (em.isInTransaction()) return work(em);
   const connection = em.getConnection('write');
   const trx = await connection.begin();
   const tx = em.fork({ clear: true });

@@ -37,7 +37,15 @@ describe('write transactions', () => {
           throw new Error('stopped halfway');
         }),
       ).rejects.toThrow('stopped halfway');
-      const [{ n }] = await t.sql<{ n: number }>(`select count(*)::int as n from team where name in ('Tổ tuyên truyền', 'Tổ bỏ dở')`);
+      // A write inside another's work joins its transaction: both roll back together.
+      await expect(
+        inTransaction(em, async (tx) => {
+          await tx.execute(`insert into team (unit_id, name, kind, active, created_at, updated_at) values (?, 'Tổ ngoài', 'OTHER', true, now(), now())`, [ids.TC]);
+          await inTransaction(tx, (inner) => inner.execute(`insert into team (unit_id, name, kind, active, created_at, updated_at) values (?, 'Tổ trong', 'OTHER', true, now(), now())`, [ids.TC]));
+          throw new Error('outer stopped');
+        }),
+      ).rejects.toThrow('outer stopped');
+      const [{ n }] = await t.sql<{ n: number }>(`select count(*)::int as n from team where name in ('Tổ tuyên truyền', 'Tổ bỏ dở', 'Tổ ngoài', 'Tổ trong')`);
       expect(n).toBe(1);
       const [{ audits }] = await t.sql<{ audits: number }>(`select count(*)::int as audits from audit_entry where action = 'team.create' and after->>'name' = 'Tổ tuyên truyền'`);
       expect(audits).toBe(1);
