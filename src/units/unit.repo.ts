@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray, queryByShape, readRows } from '../db/prepared';
+import { pgArray, readRows } from '../db/prepared';
 import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import type { LockableRows } from '../common/transaction';
@@ -55,11 +55,8 @@ export async function unitsByIdsOn(em: EntityManager, ids: readonly number[], sc
 
 export async function unitsByIds(em: EntityManager, ids: readonly number[], scope: Scope, lock = ''): Promise<UnitRow[]> {
   if (ids.length === 0) return [];
-  const sql = `select ${UNIT_COLUMNS} from admin_unit u where u.id in (${ids.map(() => '?').join(',')}) and ${scope.sql} ${lock}`;
-  const bindings = [...ids, ...scope.bindings];
-  // A single unit read outside a transaction (every report's first statement): prepared by shape.
-  if (ids.length === 1 && !lock && !em.isInTransaction()) return queryByShape(em, sql, bindings);
-  return em.execute(sql, bindings);
+  // Every report's first statement: prepared by shape outside a transaction (readRows); locks are only taken inside one.
+  return readRows(em, `select ${UNIT_COLUMNS} from admin_unit u where u.id = any(?::int[]) and ${scope.sql} ${lock}`, [pgArray(ids), ...scope.bindings]);
 }
 
 /** Units as writes lock them (common/transaction.ts lockedForUpdate). */
