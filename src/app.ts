@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { openOrm, migrate } from './db/orm';
+import { metricCatalogue } from './metrics/metric-catalogue';
 import { loadKeySet, type KeySet } from './auth/keys';
 import { createSchema } from './schema';
 import { startHttpServer, type HttpExtension, type RunningServer } from './server';
@@ -76,6 +77,8 @@ export async function createApp(config: Config, databaseUrl: string, options: Ap
   try {
     const keys = await loadKeySet(config);
     const schema = await createSchema();
+    // Read before the first request, so no request's statement count depends on whether it came first.
+    await metricCatalogue(orm.em.fork());
     server = await startHttpServer({ config, orm, keys, schema, log, extensions: options.httpExtensions }, { ready: !options.deferReady });
     const running = server;
     const stopRetention = startRetention(orm, log, config.auditIpRetentionDays);

@@ -20,12 +20,14 @@ import './audit/audit.node';
 import { CampaignResolver } from './campaigns/campaign.resolver';
 import { CampaignFieldsResolver } from './campaigns/campaign.fields.resolver';
 import { QuotaResolver } from './quotas/quota.resolver';
-import { UnitQuotaFieldsResolver, unitQuota } from './quotas/unit-quota.fields.resolver';
+import { UnitQuotaFieldsResolver, prefetchQuota, quotaDetail, unitQuota } from './quotas/unit-quota.fields.resolver';
 import './campaigns/campaign.node';
 import './quotas/quota.node';
 import './metrics/metric.node';
 import { ProgressResolver } from './progress/progress.resolver';
-import { UnitProgressFieldsResolver, progressFigure } from './progress/unit-progress.fields.resolver';
+import { UnitProgressFieldsResolver, prefetchProgress, progressFigure } from './progress/unit-progress.fields.resolver';
+import { usePrefetchers } from './units/unit-prefetch';
+import { selectedFields } from './common/selected-fields';
 import { UnitCampaignProgressFieldsResolver } from './progress/unit-campaign-progress.fields.resolver';
 import { CampaignRankingFieldsResolver } from './progress/campaign-ranking.fields.resolver';
 import './progress/progress.node';
@@ -58,9 +60,12 @@ export const resolvers: NonEmptyArray<Function> = [
 const LEAN_FIELDS: Record<string, Record<string, GraphQLFieldResolver<Unit, Context, never>>> = {
   Unit: {
     progress: (unit, args: { metric: string; asOf?: string | null }, ctx) => progressFigure(ctx, unit, args.metric, args.asOf ?? null),
-    quota: (unit, args: { campaignId: string; metric: string }, ctx, info) => unitQuota(ctx, unit, args, info),
+    quota: (unit, args: { campaignId: string; metric: string }, ctx, info) => unitQuota(ctx, unit, args, quotaDetail(selectedFields(info))),
   },
 };
+
+/** The Unit fields a page of units loads ahead for all its units (units/unit-prefetch.ts). */
+const UNIT_PREFETCH = { progress: prefetchProgress, quota: prefetchQuota };
 
 function useLeanResolvers(schema: GraphQLSchema): void {
   for (const [typeName, fields] of Object.entries(LEAN_FIELDS)) {
@@ -93,6 +98,7 @@ export async function createSchema(): Promise<GraphQLSchema> {
     pubSub: NO_PUBSUB,
   });
   useLeanResolvers(schema);
+  usePrefetchers(UNIT_PREFETCH);
   // type-graphql has no option for the root types' descriptions; graphql-js reads them from the type objects.
   schema.getQueryType()!.description = 'Reads. Everything is limited to your jurisdiction: objects outside it answer null with a NOT_FOUND error, lists leave them out.';
   schema.getMutationType()!.description = 'Changes. Each takes one `input` and returns a payload with what changed; a refused change writes nothing.';

@@ -70,5 +70,5 @@ export function readRows<R>(em: EntityManager, sql: string, values: readonly unk
  * A PostgreSQL array literal, passed as one parameter (`= any(?::int[])`, `?::text[]`): the statement's text stays the
  * same whatever the list's length (knex would expand a JS array into a list of bindings).
  */
-export const pgArray = (items: readonly (string | number)[]): string =>
-  `{${items.map((x) => (typeof x === 'number' ? String(x) : `"${x.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
+export const pgArray = (items: readonly (string | number | null)[]): string =>
+  `{${items.map((x) => (x === null ? 'NULL' : typeof x === 'number' ? String(x) : `"${x.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;

@@ -38,3 +38,9 @@ export function metricCatalogue(em: EntityManager): Promise<MetricCatalogue> {
 export function forgetMetricCatalogue(em: EntityManager): void {
   cache.delete(em.getDriver());
 }
+
+/** The catalogue read again: after a code was not found in the cached copy (another process may have added it). */
+export function reloadedMetricCatalogue(em: EntityManager): Promise<MetricCatalogue> {
+  forgetMetricCatalogue(em);
+  return metricCatalogue(em);
+}

@@ -4,9 +4,10 @@ import { scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import { todayInVietnam } from '../common/scalars';
 import { allMetrics } from '../metrics/metric.repo';
+import { metricCatalogue, reloadedMetricCatalogue } from '../metrics/metric-catalogue';
 import type { MetricRow } from '../metrics/metric.types';
 import * as repo from './progress.repo';
-import type { HistoryRow } from './progress.types';
+import type { HistoryRow, ProgressFigure } from './progress.types';
 
 export interface FigureKey {
   unitId: number;
@@ -28,10 +29,25 @@ export function createProgressLoaders(ctx: Context) {
   const historyPageLoaders = new Map<string, DataLoader<number, (HistoryRow & { unitId: number })[]>>();
   const historyCountLoaders = new Map<string, DataLoader<number, number>>();
   let catalogue: Promise<Map<string, MetricRow>> | undefined;
+  const known = new Map<string, Promise<MetricRow | undefined>>();
 
   return {
-    /** The metric catalogue, read once per request. */
+    /** The metric catalogue, read once per request (names and descriptions as they are now). */
     metrics: () => (catalogue ??= allMetrics(ctx.em).then((rows) => new Map(rows.map((m) => [m.code, m])))),
+    /**
+     * Whether a metric code exists, from the process's catalogue (codes are permanent: metric-catalogue.ts), read
+     * again once per request for a code it does not hold.
+     */
+    knownMetric(code: string): Promise<MetricRow | undefined> {
+      let found = known.get(code);
+      if (!found) {
+        found = metricCatalogue(ctx.em).then((c) => c.byCode.get(code) ?? reloadedMetricCatalogue(ctx.em).then((r) => r.byCode.get(code)));
+        known.set(code, found);
+      }
+      return found;
+    },
+    /** Figures already loaded (by Unit.progress, or ahead of it for a page: units/unit-prefetch.ts), by figureKey. */
+    figures: new Map<string, ProgressFigure | null>(),
     /** Rollup sums over windows (as of a day, or since a day): null when the unit is out of jurisdiction. */
     window: new DataLoader<repo.WindowKey, repo.WindowSum | null, string>((keys) => repo.rollupWindows(ctx.em, keys, todayInVietnam(), readScope()), {
       cacheKeyFn: (k) => keyOf({ unitId: k.unitId, metric: k.metric, from: k.from, to: k.to }),

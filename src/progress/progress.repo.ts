@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Scope } from '../common/scoped';
 import type { Page } from '../common/pagination';
 import type { HistoryRow, ReportRow } from './progress.types';
-import { readRows } from '../db/prepared';
+import { pgArray, readRows } from '../db/prepared';
 
 /*
  * Reads of the progress feature. Every function takes the caller's jurisdiction over the unit as a SQL
@@ -54,7 +54,8 @@ export interface WindowKey {
 export interface WindowSum {
   value: number;
   reporters: number;
-  lastReportAt: Date | null;
+  /** ISO text as PostgreSQL wrote it (a Date is built only when a client asks: ProgressFigure.lastReportAt). */
+  lastReportAt: string | null;
 }
 
 /**
@@ -66,9 +67,9 @@ export async function rollupWindows(em: EntityManager, keys: readonly WindowKey[
   if (keys.length === 0) return [];
   const rows: { i: number; value: number; reporters: number; lastReportAt: string | null }[] = await readRows(
     em,
-    `select k.i, coalesce(t.value, h.value, 0)::float8 as value, coalesce(t.reporters, h.reporters, 0)::int as reporters,
+    `select k.i::int as i, coalesce(t.value, h.value, 0)::float8 as value, coalesce(t.reporters, h.reporters, 0)::int as reporters,
             to_json(coalesce(t.last_report_at, h.last_report_at)) #>> '{}' as "lastReportAt"
-       from jsonb_to_recordset(?::jsonb) as k(i int, unit_id int, metric text, from_day date, to_day date)
+       from unnest(?::int[], ?::text[], ?::date[], ?::date[]) with ordinality as k(unit_id, metric, from_day, to_day, i)
        join admin_unit u on u.id = k.unit_id
        left join rollup_total t on k.from_day is null and k.to_day >= ?::date and t.unit_id = k.unit_id and t.metric = k.metric
        left join lateral (
@@ -78,10 +79,10 @@ export async function rollupWindows(em: EntityManager, keys: readonly WindowKey[
             and c.unit_id = k.unit_id and c.metric = k.metric and c.date <= k.to_day and (k.from_day is null or c.date >= k.from_day)
        ) h on true
       where ${scope.sql}`,
-    [json(keys.map((k, i) => ({ i, unit_id: k.unitId, metric: k.metric, from_day: k.from, to_day: k.to }))), today, today, ...scope.bindings],
+    [pgArray(keys.map((k) => k.unitId)), pgArray(keys.map((k) => k.metric)), pgArray(keys.map((k) => k.from)), pgArray(keys.map((k) => k.to)), today, today, ...scope.bindings],
   );
   const out: (WindowSum | null)[] = keys.map(() => null);
-  for (const r of rows) out[r.i] = { value: Number(r.value), reporters: r.reporters, lastReportAt: r.lastReportAt === null ? null : new Date(r.lastReportAt) };
+  for (const r of rows) out[r.i - 1] = { value: Number(r.value), reporters: r.reporters, lastReportAt: r.lastReportAt };
   return out;
 }
 

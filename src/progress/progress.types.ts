@@ -103,8 +103,12 @@ export class ProgressFigure {
   }
   @Field(() => Int, { description: 'How many of them had reported this metric on or before that day.' })
   reportedUnits!: number;
+  /** ISO text from the database; the Date is built only when the field is asked for. */
+  lastReportAtText!: string | null;
   @Field(() => Date, { nullable: true, description: 'When a report counted in this figure was last written; null when none.' })
-  lastReportAt!: Date | null;
+  get lastReportAt(): Date | null {
+    return this.lastReportAtText === null ? null : new Date(this.lastReportAtText);
+  }
 }
 
 @ObjectType('ProgressPoint', { description: 'The rollup value on one day of a series.' })

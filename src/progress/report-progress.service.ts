@@ -6,7 +6,7 @@ import { todayInVietnam } from '../common/scalars';
 import { cleanText } from '../common/text';
 import { retryingConflicts } from '../common/transaction';
 import { appMetrics } from '../observability/metrics';
-import { forgetMetricCatalogue, metricCatalogue, type MetricCatalogue } from '../metrics/metric-catalogue';
+import { metricCatalogue, reloadedMetricCatalogue, type MetricCatalogue } from '../metrics/metric-catalogue';
 import { findUnitRow } from '../units/unit.service';
 import { checkDay, checkLevel, checkValue, type ReportUnit } from './progress-rules';
 import { advanceAndNotify, writeReport, type ReportWriteRow } from './report-write.repo';
@@ -30,7 +30,7 @@ export async function reportProgress(ctx: Context, input: ReportProgressInput): 
   ensureCan(ctx, 'report', 'Progress', { path: unit.path }, 'You may not report progress for this unit.');
 
   let catalogue = await metricCatalogue(ctx.em);
-  if (input.values.some((v) => !catalogue.byCode.has(v.metric.trim()))) catalogue = await reloaded(ctx);
+  if (input.values.some((v) => !catalogue.byCode.has(v.metric.trim()))) catalogue = await reloadedMetricCatalogue(ctx.em);
   const note = input.note == null ? null : cleanText(input.note) || null;
   const reason = input.correctionReason == null ? null : cleanText(input.correctionReason);
   const metrics = checkInput(input, unit, catalogue, note, reason);
@@ -45,7 +45,7 @@ export async function reportProgress(ctx: Context, input: ReportProgressInput): 
         }),
       );
       if (rows[0]?.idx === -1) {
-        catalogue = await reloaded(ctx);
+        catalogue = await reloadedMetricCatalogue(ctx.em);
         continue;
       }
       const result = payload(rows, unit, input.asOf);
@@ -63,11 +63,6 @@ export async function reportProgress(ctx: Context, input: ReportProgressInput): 
   } finally {
     stopTimer?.();
   }
-}
-
-async function reloaded(ctx: Context): Promise<MetricCatalogue> {
-  forgetMetricCatalogue(ctx.em);
-  return metricCatalogue(ctx.em);
 }
 
 /** The checks that need no stored data; throws BAD_USER_INPUT with every problem. Returns the metric codes. */

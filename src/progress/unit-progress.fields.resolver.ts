@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { loaders } from '../context';
 import { BadUserInputError } from '../common/errors';
+import type { SelectedField } from '../common/lookahead';
 import { toConnection, toPage } from '../common/pagination';
 import { DateScalar, todayInVietnam } from '../common/scalars';
 import { addDays, daysBetween } from '../common/dates';
@@ -14,31 +15,42 @@ import { ProgressFigure, ProgressHistoryConnection, ProgressHistoryEntry, Progre
 export const MAX_SERIES_DAYS = 400;
 
 
-/** Checks a metric code against the catalogue (loaded once per request, alongside the figures). */
+/** Checks a metric code against the catalogue (the process's copy, alongside the figures). */
 async function checkMetric(ctx: Context, code: string, field: string): Promise<MetricRow> {
-  const metric = (await loaders(ctx, createProgressLoaders).metrics()).get(code);
+  const metric = await loaders(ctx, createProgressLoaders).knownMetric(code);
   if (!metric) throw BadUserInputError.field([field], `Unknown metric "${code}".`);
   return metric;
 }
 
 /** A unit's figure of a metric (Unit.progress): one load, counted with the other units' in one statement. */
-export function progressFigure(ctx: Context, unit: Unit, metricCode: string, asOf: string | null): Promise<ProgressFigure | null> {
+export function progressFigure(ctx: Context, unit: Unit, metricCode: string, asOf: string | null): ProgressFigure | null | Promise<ProgressFigure | null> {
   const day = asOf ?? unit.asOf ?? todayInVietnam();
   const l = loaders(ctx, createProgressLoaders);
-  return Promise.all([l.metrics(), l.window.load({ unitId: unit.dbId, metric: metricCode, from: null, to: day })]).then(([catalogue, sum]) => {
-    const metric = catalogue.get(metricCode);
+  const key = `${unit.dbId}|${metricCode}|${day}`;
+  const ready = l.figures.get(key);
+  if (ready !== undefined) return ready;
+  return Promise.all([l.knownMetric(metricCode), l.window.load({ unitId: unit.dbId, metric: metricCode, from: null, to: day })]).then(([metric, sum]) => {
     if (!metric) throw BadUserInputError.field(['metric'], `Unknown metric "${metricCode}".`);
-    if (!sum) return null;
-    const figure = new ProgressFigure();
-    figure.metric = metric.code;
-    figure.asOf = day;
-    figure.value = sum.value;
-    figure.reportedUnits = sum.reporters;
-    figure.lastReportAt = sum.lastReportAt;
-    let counted: Promise<number> | undefined;
-    figure.countReportingUnits = () => (counted ??= l.reportingUnits.load({ unitId: unit.dbId, path: unit.path, metric: metricCode, asOf: day }));
+    let figure: ProgressFigure | null = null;
+    if (sum) {
+      figure = new ProgressFigure();
+      figure.metric = metric.code;
+      figure.asOf = day;
+      figure.value = sum.value;
+      figure.reportedUnits = sum.reporters;
+      figure.lastReportAtText = sum.lastReportAt;
+      let counted: Promise<number> | undefined;
+      figure.countReportingUnits = () => (counted ??= l.reportingUnits.load({ unitId: unit.dbId, path: unit.path, metric: metricCode, asOf: day }));
+    }
+    l.figures.set(key, figure);
     return figure;
   });
+}
+
+/** Unit.progress for a page of units at once (units/unit-prefetch.ts): the same loads, kept in the loaders' figures. */
+export function prefetchProgress(ctx: Context, units: readonly Unit[], field: SelectedField): Promise<unknown> {
+  const { metric, asOf } = field.args as { metric: string; asOf?: string | null };
+  return Promise.all(units.map((unit) => progressFigure(ctx, unit, metric, asOf ?? null)));
 }
 
 /** Progress figures of a unit. Null when the unit's progress lies outside your jurisdiction. */
@@ -53,7 +65,7 @@ export class UnitProgressFieldsResolver {
     @Root() unit: Unit,
     @Arg('metric', { description: 'Metric code, e.g. "eid.activated".' }) metricCode: string,
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'Default: the day the unit was read for, else today (Vietnam).' }) asOf: string | null,
-  ): Promise<ProgressFigure | null> {
+  ): ProgressFigure | null | Promise<ProgressFigure | null> {
     return progressFigure(ctx, unit, metricCode, asOf);
   }
 

@@ -4,10 +4,18 @@ import type { Page } from '../common/pagination';
 import { campaignReadScope } from '../campaigns/campaign.service';
 import * as repo from './quota.repo';
 import { quotaReadScope } from './quota.service';
+import type { QuotaType } from './quota.types';
+
+export interface QuotaKey {
+  unitId: number;
+  metric: string;
+}
+
+const quotaKey = (unitId: number, metric: string) => `${unitId}|${metric}`;
 
 /** Per-request quota loaders, one DataLoader per (campaign, metric[, page]); every batch is scoped twice (unit and campaign). */
 export function createQuotaLoaders(ctx: Context) {
-  const quotaLoaders = new Map<string, DataLoader<number, repo.QuotaRow | null>>();
+  const quotaLoaders = new Map<string, DataLoader<QuotaKey, repo.QuotaRow | null, string>>();
   const historyLoaders = new Map<string, DataLoader<number, repo.QuotaChangeRow[]>>();
   const historyCountLoaders = new Map<string, DataLoader<number, number>>();
   const memo = <V>(map: Map<string, V>, key: string, make: () => V): V => {
@@ -17,16 +25,23 @@ export function createQuotaLoaders(ctx: Context) {
   };
 
   return {
-    /** A unit's quota for one campaign metric (null when none or invisible). */
-    quota(campaignId: number, metric: string, detail: repo.QuotaDetail) {
-      return memo(quotaLoaders, `${campaignId}|${metric}|${detail.allocation}|${detail.assignedBy}`, () =>
-        new DataLoader<number, repo.QuotaRow | null>(async (unitIds) => {
-          const rows = await repo.quotasOfUnits(ctx.em, campaignId, metric, unitIds, quotaReadScope(ctx), campaignReadScope(ctx), detail);
-          const map = new Map(rows.map((r) => [r.unitId, r]));
-          return unitIds.map((id) => map.get(id) ?? null);
-        }),
+    /** A unit's quota for one campaign metric (null when none or invisible); all metrics of a campaign in one batch. */
+    quota(campaignId: number, detail: repo.QuotaDetail) {
+      return memo(quotaLoaders, `${campaignId}|${detail.allocation}|${detail.assignedBy}`, () =>
+        new DataLoader<QuotaKey, repo.QuotaRow | null, string>(
+          async (keys) => {
+            const metrics = [...new Set(keys.map((k) => k.metric))];
+            const unitIds = [...new Set(keys.map((k) => k.unitId))];
+            const rows = await repo.quotasOfUnits(ctx.em, campaignId, metrics, unitIds, quotaReadScope(ctx), campaignReadScope(ctx), detail);
+            const map = new Map(rows.map((r) => [quotaKey(r.unitId, r.metric), r]));
+            return keys.map((k) => map.get(quotaKey(k.unitId, k.metric)) ?? null);
+          },
+          { cacheKeyFn: (k) => quotaKey(k.unitId, k.metric) },
+        ),
       );
     },
+    /** Quotas already loaded (by Unit.quota, or ahead of it for a page: units/unit-prefetch.ts), by settledKey. */
+    settled: new Map<string, QuotaType | null>(),
     history(campaignId: number, metric: string, page: Page) {
       return memo(historyLoaders, `${campaignId}|${metric}|${page.limit}|${page.offset}`, () =>
         new DataLoader<number, repo.QuotaChangeRow[]>(async (unitIds) => {

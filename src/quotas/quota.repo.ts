@@ -62,25 +62,28 @@ const FULL: QuotaDetail = { allocation: true, assignedBy: true };
 
 const list = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
-/** The quotas of many units for one campaign and metric, with their children's allocation, in one statement. */
+/**
+ * The quotas of many units for one campaign and some of its metrics, with their children's allocation, in one
+ * statement: every (unit, metric) pair of the two lists.
+ */
 export async function quotasOfUnits(
   em: EntityManager,
   campaignId: number,
-  metric: string,
+  metrics: readonly string[],
   unitIds: readonly number[],
   quotaScope: Scope,
   campaignScope: Scope,
   detail: QuotaDetail = FULL,
 ): Promise<QuotaRow[]> {
-  if (unitIds.length === 0) return [];
+  if (unitIds.length === 0 || metrics.length === 0) return [];
   const rows: QuotaRow[] = await readRows(
     em,
     // The campaign's visibility as a subquery run once (an InitPlan), whatever the plan: a prepared statement's
     // generic plan, expecting one unit, otherwise re-checked it for every row.
     `${quotaSelect(detail, false)} where q.campaign_id = (select c.id from campaign c left join admin_unit su on su.id = c.scope_unit_id
                                                       where c.id = ? and ${campaignScope.sql})
-       and q.metric_code = ? and q.unit_id = any(?::int[]) and ${quotaScope.sql}`,
-    [campaignId, ...campaignScope.bindings, metric, pgArray(unitIds), ...quotaScope.bindings],
+       and q.metric_code = any(?::text[]) and q.unit_id = any(?::int[]) and ${quotaScope.sql}`,
+    [campaignId, ...campaignScope.bindings, pgArray(metrics), pgArray(unitIds), ...quotaScope.bindings],
   );
   for (const r of rows) r.allocated = Number(r.allocated);
   return rows;

@@ -24,7 +24,7 @@ export const quotaReadScope = (ctx: Context) => scope(ctx, 'read', 'Quota', { pa
 
 /** Quotas of units (scoped) for one campaign metric, keyed by unit id. */
 export async function quotasOf(ctx: Context, campaignId: number, metric: string, unitIds: number[]): Promise<Map<number, repo.QuotaRow>> {
-  const rows = await repo.quotasOfUnits(ctx.em, campaignId, metric, unitIds, quotaReadScope(ctx), campaignReadScope(ctx));
+  const rows = await repo.quotasOfUnits(ctx.em, campaignId, [metric], unitIds, quotaReadScope(ctx), campaignReadScope(ctx));
   return new Map(rows.map((r) => [r.unitId, r]));
 }
 

@@ -25,16 +25,25 @@ export class PrincipalRef {
 })
 export class QuotaType extends Node {
   readonly __typename = 'Quota';
+  /** The row behind it: the objects a client may not ask for (unit, assigner, date) are built only when asked. */
+  private row!: QuotaRow;
   @Field(() => UnitRef, { description: 'The unit holding the quota.' })
-  unit!: UnitRef;
+  get unit(): UnitRef {
+    const r = this.row;
+    return Object.assign(new UnitRef(), { id: toGlobalId('Unit', r.unitId), code: r.unitCode, name: r.unitName, level: r.unitLevel, kind: r.unitKind });
+  }
   @Field({ description: 'Metric code, e.g. "eid.activated".' })
   metric!: string;
   @Field(() => CountScalar, { description: 'The target (a count of accounts, applications…).' })
   target!: number;
   @Field(() => PrincipalRef, { nullable: true, description: 'Who set the current target (null if that principal was deleted).' })
-  assignedBy!: PrincipalRef | null;
+  get assignedBy(): PrincipalRef | null {
+    return PrincipalRef.of(this.row.assignedById, this.row.assignedByName);
+  }
   @Field({ description: 'When the current target was set.' })
-  assignedAt!: Date;
+  get assignedAt(): Date {
+    return new Date(this.row.assignedAt);
+  }
   @Field(() => CountScalar, { description: "Sum of the direct children's targets." })
   allocatedToChildren!: number;
   @Field(() => CountScalar, { description: 'Target not yet given to children (target − allocatedToChildren); negative when children were given more than the unit holds.' })
@@ -45,18 +54,16 @@ export class QuotaType extends Node {
   childrenWithQuota!: number;
 
   static from(row: QuotaRow): QuotaType {
-    return Object.assign(new QuotaType(), {
-      id: toGlobalId('Quota', row.id),
-      unit: Object.assign(new UnitRef(), { id: toGlobalId('Unit', row.unitId), code: row.unitCode, name: row.unitName, level: row.unitLevel, kind: row.unitKind }),
-      metric: row.metric,
-      target: row.target,
-      assignedBy: PrincipalRef.of(row.assignedById, row.assignedByName),
-      assignedAt: new Date(row.assignedAt),
-      allocatedToChildren: row.allocated,
-      unallocated: row.target - row.allocated,
-      overAllocated: row.allocated > row.target,
-      childrenWithQuota: row.childrenWithQuota,
-    });
+    const q = new QuotaType();
+    q.row = row;
+    q.id = toGlobalId('Quota', row.id);
+    q.metric = row.metric;
+    q.target = row.target;
+    q.allocatedToChildren = row.allocated;
+    q.unallocated = row.target - row.allocated;
+    q.overAllocated = row.allocated > row.target;
+    q.childrenWithQuota = row.childrenWithQuota;
+    return q;
   }
 }
 

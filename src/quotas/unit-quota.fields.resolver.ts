@@ -1,6 +1,8 @@
 import { Args, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { selectedFields } from '../common/selected-fields';
+import { selectedFields, selectedFieldsOf } from '../common/selected-fields';
+import type { SelectedField } from '../common/lookahead';
+import type { QuotaDetail } from './quota.repo';
 import type { Context } from '../context';
 import { loaders } from '../context';
 import { localIdOf } from '../common/global-id';
@@ -10,19 +12,38 @@ import { createQuotaLoaders } from './quota.loaders';
 import { QuotaHistoryArgs, UnitQuotaArgs } from './quota.inputs';
 import { QuotaChangeConnection, QuotaChangeType, QuotaType } from './quota.types';
 
-/** A unit's quota for a campaign metric (Unit.quota): one load, batched with the other units' in one statement. */
-export function unitQuota(ctx: Context, unit: Unit, args: UnitQuotaArgs, info: GraphQLResolveInfo): Promise<QuotaType | null> {
-  const campaignId = localIdOf('Campaign', args.campaignId);
-  if (campaignId === null) return Promise.resolve(null);
-  const asked = selectedFields(info);
-  const detail = {
+/** What a quota's selection asks beyond the quota itself (the allocation below it, who assigned it). */
+export function quotaDetail(asked: ReadonlySet<string>): QuotaDetail {
+  return {
     allocation: asked.has('allocatedToChildren') || asked.has('unallocated') || asked.has('overAllocated') || asked.has('childrenWithQuota'),
     assignedBy: asked.has('assignedBy'),
   };
-  return loaders(ctx, createQuotaLoaders)
-    .quota(campaignId, args.metric.trim(), detail)
-    .load(unit.dbId)
-    .then((row) => row && QuotaType.from(row));
+}
+
+/** A unit's quota for a campaign metric (Unit.quota): one load, batched with the other units' and metrics' in one statement. */
+export function unitQuota(ctx: Context, unit: Unit, args: UnitQuotaArgs, detail: QuotaDetail): QuotaType | null | Promise<QuotaType | null> {
+  const campaignId = localIdOf('Campaign', args.campaignId);
+  if (campaignId === null) return null;
+  const metric = args.metric.trim();
+  const l = loaders(ctx, createQuotaLoaders);
+  const key = `${campaignId}|${detail.allocation}|${detail.assignedBy}|${metric}|${unit.dbId}`;
+  const ready = l.settled.get(key);
+  if (ready !== undefined) return ready;
+  return l
+    .quota(campaignId, detail)
+    .load({ unitId: unit.dbId, metric })
+    .then((row) => {
+      const quota = row && QuotaType.from(row);
+      l.settled.set(key, quota);
+      return quota;
+    });
+}
+
+/** Unit.quota for a page of units at once (units/unit-prefetch.ts): the same loads, kept in the loaders' settled quotas. */
+export function prefetchQuota(ctx: Context, units: readonly Unit[], field: SelectedField, info: GraphQLResolveInfo): Promise<unknown> {
+  const detail = quotaDetail(selectedFieldsOf([field.node], info.fragments));
+  const args = field.args as unknown as UnitQuotaArgs;
+  return Promise.all(units.map((unit) => unitQuota(ctx, unit, args, detail)));
 }
 
 /** Quota fields on Unit, batched per (campaign, metric) across all units of a response. */
@@ -32,8 +53,8 @@ export class UnitQuotaFieldsResolver {
     nullable: true,
     description: "This unit's quota for a campaign metric: null when none was assigned, or the campaign is not visible to you.",
   })
-  quota(@Ctx() ctx: Context, @Root() unit: Unit, @Args() args: UnitQuotaArgs, @Info() info: GraphQLResolveInfo): Promise<QuotaType | null> {
-    return unitQuota(ctx, unit, args, info);
+  quota(@Ctx() ctx: Context, @Root() unit: Unit, @Args() args: UnitQuotaArgs, @Info() info: GraphQLResolveInfo): QuotaType | null | Promise<QuotaType | null> {
+    return unitQuota(ctx, unit, args, quotaDetail(selectedFields(info)));
   }
 
   @FieldResolver(() => QuotaChangeConnection, { description: "Every change of this unit's quota for a campaign metric, newest first." })

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Int, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context';
 import { loaders } from '../context';
 import { toConnection, toPage } from '../common/pagination';
@@ -6,6 +7,7 @@ import { ChildrenArgs } from './unit.inputs';
 import { UnitLevel } from './unit-level';
 import { createUnitLoaders } from './unit.loaders';
 import { Unit, UnitConnection, UnitRef } from './unit.types';
+import { prefetchUnitFields } from './unit-prefetch';
 
 @Resolver(() => Unit)
 export class UnitFieldsResolver {
@@ -26,14 +28,16 @@ export class UnitFieldsResolver {
   @FieldResolver(() => UnitConnection, {
     description: 'Direct children in your jurisdiction, ordered by code, in the tree in force on `asOf` (default: the day this unit was read for, else the current tree).',
   })
-  async children(@Ctx() ctx: Context, @Root() unit: Unit, @Args() args: ChildrenArgs) {
+  async children(@Ctx() ctx: Context, @Root() unit: Unit, @Args() args: ChildrenArgs, @Info() info: GraphQLResolveInfo) {
     const page = toPage(args);
     const l = loaders(ctx, createUnitLoaders);
     const level = args.level ?? null;
     const includeRetired = args.includeRetired ?? false;
     const day = args.asOf ?? unit.asOf;
     const rows = await l.childPage(level, includeRetired, page, day).load(unit.dbId);
-    return toConnection(rows.map((r) => Unit.from(r)), page, () => l.childCount(level, includeRetired, day).load(unit.dbId));
+    const connection = toConnection(rows.map((r) => Unit.from(r)), page, () => l.childCount(level, includeRetired, day).load(unit.dbId));
+    await prefetchUnitFields(ctx, connection.nodes, info);
+    return connection;
   }
 
   @FieldResolver(() => Int, { description: 'Active units below this one (optionally only those of one level).' })

@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context';
 import { can, canOnObject } from '../auth/permissions';
 import { DateScalar } from '../common/scalars';
@@ -9,6 +10,7 @@ import {
 } from './unit.inputs';
 import * as units from './unit.service';
 import { importUnitsCsv } from './unit-import.service';
+import { prefetchUnitFields } from './unit-prefetch';
 
 const ASOF = 'Read the unit in the tree in force on this day (default: the current tree, today).';
 
@@ -33,8 +35,10 @@ export class UnitResolver {
 
   @Authorized(can('read', 'Unit'))
   @Query(() => UnitConnection, { description: 'Units in your jurisdiction, ordered by code.' })
-  units(@Ctx() ctx: Context, @Args() args: UnitsArgs) {
-    return units.listUnits(ctx, args);
+  async units(@Ctx() ctx: Context, @Args() args: UnitsArgs, @Info() info: GraphQLResolveInfo) {
+    const connection = await units.listUnits(ctx, args);
+    await prefetchUnitFields(ctx, connection.nodes, info);
+    return connection;
   }
 
   @Authorized(canOnObject('create', 'Unit'))
