@@ -52,6 +52,15 @@ export function createProgressLoaders(ctx: Context) {
     window: new DataLoader<repo.WindowKey, repo.WindowSum | null, string>((keys) => repo.rollupWindows(ctx.em, keys, todayInVietnam(), readScope()), {
       cacheKeyFn: (k) => keyOf({ unitId: k.unitId, metric: k.metric, from: k.from, to: k.to }),
     }),
+    /** Windows for a page of units (units/unit-prefetch.ts): one promise per page, the pages of one tick in one statement. */
+    windowPages: new DataLoader<readonly repo.WindowKey[], (repo.WindowSum | null)[]>(
+      async (pages) => {
+        const sums = await repo.rollupWindows(ctx.em, pages.flat(), todayInVietnam(), readScope());
+        let at = 0;
+        return pages.map((page) => sums.slice(at, (at += page.length)));
+      },
+      { cache: false },
+    ),
     reportingUnits: new DataLoader<FigureKey, number, string>(
       (keys) => repo.reportingUnitCounts(ctx.em, keys.map((k) => ({ unitId: k.unitId, path: k.path, metric: k.metric, day: k.asOf })), readScope()),
       { cacheKeyFn: keyOf },
@@ -100,3 +109,5 @@ export function createProgressLoaders(ctx: Context) {
     },
   };
 }
+
+export type ProgressLoaders = ReturnType<typeof createProgressLoaders>;

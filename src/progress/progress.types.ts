@@ -87,7 +87,8 @@ export class ProgressHistoryEntry extends Node {
 
 export const ProgressHistoryConnection = ConnectionType(ProgressHistoryEntry, 'ProgressHistory', 'progress history entry');
 
-@ObjectType('ProgressFigure', { description: "A unit's rollup of one metric on one day: the sum, over the reporting units beneath it, of their latest report on or before that day." })
+// simpleResolvers: read by graphql-js's default resolver (plain properties and getters), no per-field wrapper.
+@ObjectType('ProgressFigure', { simpleResolvers: true, description: "A unit's rollup of one metric on one day: the sum, over the reporting units beneath it, of their latest report on or before that day." })
 export class ProgressFigure {
   @Field({ description: 'Metric code.' })
   metric!: string;

@@ -8,7 +8,8 @@ import { DateScalar, todayInVietnam } from '../common/scalars';
 import { addDays, daysBetween } from '../common/dates';
 import { MetricType, type MetricRow } from '../metrics/metric.types';
 import { Unit } from '../units/unit.types';
-import { createProgressLoaders } from './progress.loaders';
+import { createProgressLoaders, type ProgressLoaders } from './progress.loaders';
+import type { WindowSum } from './progress.repo';
 import { ProgressHistoryArgs } from './progress.inputs';
 import { ProgressFigure, ProgressHistoryConnection, ProgressHistoryEntry, ProgressPoint, ReasonFigure } from './progress.types';
 
@@ -22,35 +23,57 @@ async function checkMetric(ctx: Context, code: string, field: string): Promise<M
   return metric;
 }
 
+const figureKey = (unitId: number, metric: string, day: string) => `${unitId}|${metric}|${day}`;
+
+function figureOf(l: ProgressLoaders, unit: Unit, metric: MetricRow, day: string, sum: WindowSum | null): ProgressFigure | null {
+  if (!sum) return null;
+  const figure = new ProgressFigure();
+  figure.metric = metric.code;
+  figure.asOf = day;
+  figure.value = sum.value;
+  figure.reportedUnits = sum.reporters;
+  figure.lastReportAtText = sum.lastReportAt;
+  let counted: Promise<number> | undefined;
+  figure.countReportingUnits = () => (counted ??= l.reportingUnits.load({ unitId: unit.dbId, path: unit.path, metric: metric.code, asOf: day }));
+  return figure;
+}
+
 /** A unit's figure of a metric (Unit.progress): one load, counted with the other units' in one statement. */
 export function progressFigure(ctx: Context, unit: Unit, metricCode: string, asOf: string | null): ProgressFigure | null | Promise<ProgressFigure | null> {
   const day = asOf ?? unit.asOf ?? todayInVietnam();
   const l = loaders(ctx, createProgressLoaders);
-  const key = `${unit.dbId}|${metricCode}|${day}`;
+  const key = figureKey(unit.dbId, metricCode, day);
   const ready = l.figures.get(key);
   if (ready !== undefined) return ready;
   return Promise.all([l.knownMetric(metricCode), l.window.load({ unitId: unit.dbId, metric: metricCode, from: null, to: day })]).then(([metric, sum]) => {
     if (!metric) throw BadUserInputError.field(['metric'], `Unknown metric "${metricCode}".`);
-    let figure: ProgressFigure | null = null;
-    if (sum) {
-      figure = new ProgressFigure();
-      figure.metric = metric.code;
-      figure.asOf = day;
-      figure.value = sum.value;
-      figure.reportedUnits = sum.reporters;
-      figure.lastReportAtText = sum.lastReportAt;
-      let counted: Promise<number> | undefined;
-      figure.countReportingUnits = () => (counted ??= l.reportingUnits.load({ unitId: unit.dbId, path: unit.path, metric: metricCode, asOf: day }));
-    }
+    const figure = figureOf(l, unit, metric, day, sum);
     l.figures.set(key, figure);
     return figure;
   });
 }
 
-/** Unit.progress for a page of units at once (units/unit-prefetch.ts): the same loads, kept in the loaders' figures. */
-export function prefetchProgress(ctx: Context, units: readonly Unit[], field: SelectedField): Promise<unknown> {
-  const { metric, asOf } = field.args as { metric: string; asOf?: string | null };
-  return Promise.all(units.map((unit) => progressFigure(ctx, unit, metric, asOf ?? null)));
+/**
+ * Unit.progress for a page of units at once (units/unit-prefetch.ts): one load for the page, kept in the loaders'
+ * figures. An unknown metric keeps nothing: each field then reports it.
+ */
+export async function prefetchProgress(ctx: Context, units: readonly Unit[], field: SelectedField): Promise<void> {
+  const { metric: code, asOf } = field.args as { metric: string; asOf?: string | null };
+  const l = loaders(ctx, createProgressLoaders);
+  const today = todayInVietnam();
+  const wanted: { unit: Unit; day: string; key: string }[] = [];
+  for (const unit of units) {
+    const day = asOf ?? unit.asOf ?? today;
+    const key = figureKey(unit.dbId, code, day);
+    if (!l.figures.has(key)) wanted.push({ unit, day, key });
+  }
+  if (wanted.length === 0) return;
+  const [metric, sums] = await Promise.all([
+    l.knownMetric(code),
+    l.windowPages.load(wanted.map((w) => ({ unitId: w.unit.dbId, metric: code, from: null, to: w.day }))),
+  ]);
+  if (!metric) return;
+  wanted.forEach((w, i) => l.figures.set(w.key, figureOf(l, w.unit, metric, w.day, sums[i])));
 }
 
 /** Progress figures of a unit. Null when the unit's progress lies outside your jurisdiction. */

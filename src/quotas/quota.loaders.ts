@@ -11,11 +11,17 @@ export interface QuotaKey {
   metric: string;
 }
 
+export interface QuotaPage {
+  unitIds: readonly number[];
+  metric: string;
+}
+
 const quotaKey = (unitId: number, metric: string) => `${unitId}|${metric}`;
 
 /** Per-request quota loaders, one DataLoader per (campaign, metric[, page]); every batch is scoped twice (unit and campaign). */
 export function createQuotaLoaders(ctx: Context) {
   const quotaLoaders = new Map<string, DataLoader<QuotaKey, repo.QuotaRow | null, string>>();
+  const quotaPageLoaders = new Map<string, DataLoader<QuotaPage, (repo.QuotaRow | null)[]>>();
   const historyLoaders = new Map<string, DataLoader<number, repo.QuotaChangeRow[]>>();
   const historyCountLoaders = new Map<string, DataLoader<number, number>>();
   const memo = <V>(map: Map<string, V>, key: string, make: () => V): V => {
@@ -37,6 +43,21 @@ export function createQuotaLoaders(ctx: Context) {
             return keys.map((k) => map.get(quotaKey(k.unitId, k.metric)) ?? null);
           },
           { cacheKeyFn: (k) => quotaKey(k.unitId, k.metric) },
+        ),
+      );
+    },
+    /** Quotas of a page of units for one metric (units/unit-prefetch.ts): one promise per page, a tick's pages in one statement. */
+    quotaPages(campaignId: number, detail: repo.QuotaDetail) {
+      return memo(quotaPageLoaders, `${campaignId}|${detail.allocation}|${detail.assignedBy}`, () =>
+        new DataLoader<QuotaPage, (repo.QuotaRow | null)[]>(
+          async (pages) => {
+            const metrics = [...new Set(pages.map((p) => p.metric))];
+            const unitIds = [...new Set(pages.flatMap((p) => p.unitIds))];
+            const rows = await repo.quotasOfUnits(ctx.em, campaignId, metrics, unitIds, quotaReadScope(ctx), campaignReadScope(ctx), detail);
+            const map = new Map(rows.map((r) => [quotaKey(r.unitId, r.metric), r]));
+            return pages.map((p) => p.unitIds.map((id) => map.get(quotaKey(id, p.metric)) ?? null));
+          },
+          { cache: false },
         ),
       );
     },

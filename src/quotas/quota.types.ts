@@ -21,6 +21,7 @@ export class PrincipalRef {
 
 @ObjectType('Quota', {
   implements: Node,
+  simpleResolvers: true,
   description: "The target a unit holds for one metric of one campaign, set by the level above, and how much of it is passed on to the unit's children.",
 })
 export class QuotaType extends Node {

@@ -20,13 +20,16 @@ export function quotaDetail(asked: ReadonlySet<string>): QuotaDetail {
   };
 }
 
+const settledKey = (campaignId: number, detail: QuotaDetail, metric: string, unitId: number) =>
+  `${campaignId}|${detail.allocation}|${detail.assignedBy}|${metric}|${unitId}`;
+
 /** A unit's quota for a campaign metric (Unit.quota): one load, batched with the other units' and metrics' in one statement. */
 export function unitQuota(ctx: Context, unit: Unit, args: UnitQuotaArgs, detail: QuotaDetail): QuotaType | null | Promise<QuotaType | null> {
   const campaignId = localIdOf('Campaign', args.campaignId);
   if (campaignId === null) return null;
   const metric = args.metric.trim();
   const l = loaders(ctx, createQuotaLoaders);
-  const key = `${campaignId}|${detail.allocation}|${detail.assignedBy}|${metric}|${unit.dbId}`;
+  const key = settledKey(campaignId, detail, metric, unit.dbId);
   const ready = l.settled.get(key);
   if (ready !== undefined) return ready;
   return l
@@ -39,11 +42,18 @@ export function unitQuota(ctx: Context, unit: Unit, args: UnitQuotaArgs, detail:
     });
 }
 
-/** Unit.quota for a page of units at once (units/unit-prefetch.ts): the same loads, kept in the loaders' settled quotas. */
-export function prefetchQuota(ctx: Context, units: readonly Unit[], field: SelectedField, info: GraphQLResolveInfo): Promise<unknown> {
-  const detail = quotaDetail(selectedFieldsOf([field.node], info.fragments));
+/** Unit.quota for a page of units at once (units/unit-prefetch.ts): one load for the page, kept in the loaders' settled quotas. */
+export async function prefetchQuota(ctx: Context, units: readonly Unit[], field: SelectedField, info: GraphQLResolveInfo): Promise<void> {
   const args = field.args as unknown as UnitQuotaArgs;
-  return Promise.all(units.map((unit) => unitQuota(ctx, unit, args, detail)));
+  const campaignId = localIdOf('Campaign', args.campaignId);
+  if (campaignId === null) return;
+  const metric = args.metric.trim();
+  const detail = quotaDetail(selectedFieldsOf([field.node], info.fragments));
+  const l = loaders(ctx, createQuotaLoaders);
+  const wanted = units.filter((u) => !l.settled.has(settledKey(campaignId, detail, metric, u.dbId)));
+  if (wanted.length === 0) return;
+  const rows = await l.quotaPages(campaignId, detail).load({ unitIds: wanted.map((u) => u.dbId), metric });
+  wanted.forEach((u, i) => l.settled.set(settledKey(campaignId, detail, metric, u.dbId), rows[i] && QuotaType.from(rows[i]!)));
 }
 
 /** Quota fields on Unit, batched per (campaign, metric) across all units of a response. */

@@ -28,7 +28,7 @@ export class UnitRef {
   }
 }
 
-@ObjectType('Unit', { implements: Node, description: 'An administrative unit: province, district, commune or hamlet.' })
+@ObjectType('Unit', { implements: Node, simpleResolvers: true, description: 'An administrative unit: province, district, commune or hamlet.' })
 export class Unit extends Node {
   readonly __typename = 'Unit';
   /** Database id and path, for resolvers; not part of the schema. */
