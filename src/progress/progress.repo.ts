@@ -65,7 +65,39 @@ export interface WindowSum {
  */
 export async function rollupWindows(em: EntityManager, keys: readonly WindowKey[], today: string, scope: Scope): Promise<(WindowSum | null)[]> {
   if (keys.length === 0) return [];
-  const rows: { i: number; value: number; reporters: number; lastReportAt: string | null }[] = await readRows(
+  if (keys.every((k) => k.from === null && k.to >= today)) return currentTotals(em, keys, scope);
+  const rows = await windowSums(em, keys, today, scope);
+  const out: (WindowSum | null)[] = keys.map(() => null);
+  for (const r of rows) out[r.i - 1] = { value: Number(r.value), reporters: r.reporters, lastReportAt: r.lastReportAt };
+  return out;
+}
+
+type WindowRow = { i: number; value: number; reporters: number; lastReportAt: string | null };
+
+/**
+ * The dashboard's case: every key is a figure as of today (or later), a rollup_total row. Read per unit (one index
+ * descent for all its metrics, a dashboard's three or so), not per key; a unit in scope without a row has 0.
+ */
+async function currentTotals(em: EntityManager, keys: readonly WindowKey[], scope: Scope): Promise<(WindowSum | null)[]> {
+  const rows = await readRows<{ unitId: number; metric: string | null; value: number; reporters: number; lastReportAt: string | null }>(
+    em,
+    `select u.id as "unitId", t.metric, t.value::float8 as value, t.reporters, to_json(t.last_report_at) #>> '{}' as "lastReportAt"
+       from admin_unit u
+       left join rollup_total t on t.unit_id = u.id and t.metric = any(?::text[])
+      where u.id = any(?::int[]) and ${scope.sql}`,
+    [pgArray([...new Set(keys.map((k) => k.metric))]), pgArray([...new Set(keys.map((k) => k.unitId))]), ...scope.bindings],
+  );
+  const inScope = new Set<number>();
+  const totals = new Map<string, WindowSum>();
+  for (const r of rows) {
+    inScope.add(r.unitId);
+    if (r.metric !== null) totals.set(`${r.unitId}|${r.metric}`, { value: Number(r.value), reporters: r.reporters, lastReportAt: r.lastReportAt });
+  }
+  return keys.map((k) => (inScope.has(k.unitId) ? (totals.get(`${k.unitId}|${k.metric}`) ?? { value: 0, reporters: 0, lastReportAt: null }) : null));
+}
+
+function windowSums(em: EntityManager, keys: readonly WindowKey[], today: string, scope: Scope): Promise<WindowRow[]> {
+  return readRows(
     em,
     `select k.i::int as i, coalesce(t.value, h.value, 0)::float8 as value, coalesce(t.reporters, h.reporters, 0)::int as reporters,
             to_json(coalesce(t.last_report_at, h.last_report_at)) #>> '{}' as "lastReportAt"
@@ -81,9 +113,6 @@ export async function rollupWindows(em: EntityManager, keys: readonly WindowKey[
       where ${scope.sql}`,
     [pgArray(keys.map((k) => k.unitId)), pgArray(keys.map((k) => k.metric)), pgArray(keys.map((k) => k.from)), pgArray(keys.map((k) => k.to)), today, today, ...scope.bindings],
   );
-  const out: (WindowSum | null)[] = keys.map(() => null);
-  for (const r of rows) out[r.i - 1] = { value: Number(r.value), reporters: r.reporters, lastReportAt: r.lastReportAt };
-  return out;
 }
 
 /** Units at the metric's reporting level under each unit (itself included) on `day`: in the tree in force that day and existing that day. */

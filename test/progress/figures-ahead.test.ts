@@ -108,6 +108,18 @@ describe('figures of a page, loaded ahead', () => {
     expect(three.extensions!.sqlStatements).toBe(ok(one) && one.extensions!.sqlStatements);
   });
 
+  it('a unit nothing was reported under reads 0, not null, today and on a past day', async () => {
+    const q = `query($d: Date) { unitByCode(code: "FB1") { children { nodes { code
+        c: progress(metric: "eid.collected") { value reportedUnits lastReportAt }
+        a: progress(metric: "eid.approved") { value reportedUnits lastReportAt }
+        p: progress(metric: "eid.collected", asOf: $d) { value } } } } }`;
+    const r = ok(await gql(t, q, { d: '2023-06-01' }, admin.token));
+    const [a, b] = r.unitByCode.children.nodes;
+    expect(a).toMatchObject({ code: 'FB1a', c: { value: 7, reportedUnits: 1 }, a: { value: 0, reportedUnits: 0, lastReportAt: null }, p: { value: 7 } });
+    expect(a.c.lastReportAt).toEqual(expect.any(String));
+    expect(b).toEqual({ code: 'FB1b', c: { value: 0, reportedUnits: 0, lastReportAt: null }, a: { value: 0, reportedUnits: 0, lastReportAt: null }, p: { value: 0 } });
+  });
+
   it('an unknown metric is an error on each field that asks for it; the other fields of the page are answered', async () => {
     const r = await gql(t, `{ unitByCode(code: "FA") { children(first: 10) { nodes { code
         good: progress(metric: "eid.collected") { value } bad: progress(metric: "no.such.metric") { value } } } } }`, {}, admin.token);
