@@ -33,7 +33,7 @@ export function createQuotaLoaders(ctx: Context) {
   return {
     /** A unit's quota for one campaign metric (null when none or invisible); all metrics of a campaign in one batch. */
     quota(campaignId: number, detail: repo.QuotaDetail) {
-      return memo(quotaLoaders, `${campaignId}|${detail.allocation}|${detail.assignedBy}`, () =>
+      return memo(quotaLoaders, `${campaignId}|${detail.allocation}|${detail.assignedBy}|${detail.record}`, () =>
         new DataLoader<QuotaKey, repo.QuotaRow | null, string>(
           async (keys) => {
             const metrics = [...new Set(keys.map((k) => k.metric))];
@@ -48,7 +48,7 @@ export function createQuotaLoaders(ctx: Context) {
     },
     /** Quotas of a page of units for one metric (units/unit-prefetch.ts): one promise per page, a tick's pages in one statement. */
     quotaPages(campaignId: number, detail: repo.QuotaDetail) {
-      return memo(quotaPageLoaders, `${campaignId}|${detail.allocation}|${detail.assignedBy}`, () =>
+      return memo(quotaPageLoaders, `${campaignId}|${detail.allocation}|${detail.assignedBy}|${detail.record}`, () =>
         new DataLoader<QuotaPage, (repo.QuotaRow | null)[]>(
           async (pages) => {
             const metrics = [...new Set(pages.map((p) => p.metric))];

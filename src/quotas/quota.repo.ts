@@ -42,12 +42,14 @@ export interface QuotaChangeRow {
 export interface QuotaDetail {
   allocation: boolean;
   assignedBy: boolean;
+  /** The unit's identity and when the target was set (otherwise null: a dashboard asks for targets only). */
+  record: boolean;
 }
 
 /** `campaignJoin` false: no join of campaign `c`/`su` (the caller then checks the campaign itself, once). */
 const quotaSelect = (d: QuotaDetail, campaignJoin = true) => `select q.id, q.campaign_id as "campaignId", q.metric_code as metric, q.unit_id as "unitId",
-    u.code as "unitCode", u.name as "unitName", u.level as "unitLevel", u.kind as "unitKind",
-    q.target, q.assigned_by_id as "assignedById", ${d.assignedBy ? 'pr.display_name' : 'null'} as "assignedByName", q.assigned_at as "assignedAt",
+    ${d.record ? 'u.code' : 'null'} as "unitCode", ${d.record ? 'u.name' : 'null'} as "unitName", ${d.record ? 'u.level' : 'null'} as "unitLevel", ${d.record ? 'u.kind' : 'null'} as "unitKind",
+    q.target, q.assigned_by_id as "assignedById", ${d.assignedBy ? 'pr.display_name' : 'null'} as "assignedByName", ${d.record ? 'q.assigned_at' : 'null'} as "assignedAt",
     ${d.allocation ? 'coalesce(ch.allocated, 0)::bigint' : '0'} as allocated, ${d.allocation ? 'coalesce(ch.n, 0)::int' : '0'} as "childrenWithQuota"
   from quota q
   join admin_unit u on u.id = q.unit_id
@@ -58,7 +60,7 @@ const quotaSelect = (d: QuotaDetail, campaignJoin = true) => `select q.id, q.cam
       from quota cq join admin_unit cu on cu.id = cq.unit_id and cu.parent_id = q.unit_id
      where cq.campaign_id = q.campaign_id and cq.metric_code = q.metric_code) ch on true` : ''}`;
 
-const FULL: QuotaDetail = { allocation: true, assignedBy: true };
+const FULL: QuotaDetail = { allocation: true, assignedBy: true, record: true };
 
 const list = (n: number) => Array.from({ length: n }, () => '?').join(',');
 

@@ -17,11 +17,12 @@ export function quotaDetail(asked: ReadonlySet<string>): QuotaDetail {
   return {
     allocation: asked.has('allocatedToChildren') || asked.has('unallocated') || asked.has('overAllocated') || asked.has('childrenWithQuota'),
     assignedBy: asked.has('assignedBy'),
+    record: asked.has('unit') || asked.has('assignedAt'),
   };
 }
 
 const settledKey = (campaignId: number, detail: QuotaDetail, metric: string, unitId: number) =>
-  `${campaignId}|${detail.allocation}|${detail.assignedBy}|${metric}|${unitId}`;
+  `${campaignId}|${detail.allocation}|${detail.assignedBy}|${detail.record}|${metric}|${unitId}`;
 
 /** A unit's quota for a campaign metric (Unit.quota): one load, batched with the other units' and metrics' in one statement. */
 export function unitQuota(ctx: Context, unit: Unit, args: UnitQuotaArgs, detail: QuotaDetail): QuotaType | null | Promise<QuotaType | null> {

@@ -108,6 +108,17 @@ describe('figures of a page, loaded ahead', () => {
     expect(three.extensions!.sqlStatements).toBe(ok(one) && one.extensions!.sqlStatements);
   });
 
+  it("a quota's unit and date are there when asked, beside the same quota asked for its target only", async () => {
+    const r = ok(await gql(t, `query($k: ID!) { unitByCode(code: "FA") { children { nodes { code
+        full: quota(campaignId: $k, metric: "eid.approved") { target unit { code level } assignedAt }
+        lean: quota(campaignId: $k, metric: "eid.approved") { target } } } } }`, { k: campaign }, admin.token));
+    for (const [i, n] of r.unitByCode.children.nodes.entries()) {
+      expect(n.full).toMatchObject({ target: 1000 * (i + 1) + 1, unit: { code: n.code, level: 'DISTRICT' } });
+      expect(Date.parse(n.full.assignedAt)).toBeGreaterThan(Date.parse('2024-01-01'));
+      expect(n.lean).toEqual({ target: n.full.target });
+    }
+  });
+
   it('a unit nothing was reported under reads 0, not null, today and on a past day', async () => {
     const q = `query($d: Date) { unitByCode(code: "FB1") { children { nodes { code
         c: progress(metric: "eid.collected") { value reportedUnits lastReportAt }
