@@ -24,13 +24,15 @@ export function createCampaignProgressLoaders(ctx: Context) {
   type FigureWithMetric = Awaited<ReturnType<typeof repo.unitCampaignFigures>>[number];
 
   return {
-    /** A unit's figures for a campaign's metrics (or one of them); empty when not visible. */
-    /** Figures as of a day (null: today), on the tree in force on the campaign's end day. */
-    unitFigures(day: string | null) {
-      return once(`figures|${day}`, () =>
+    /**
+     * A unit's figures for a campaign's metrics (or one of them), as of a day (null: today), on the tree in force on
+     * the campaign's end day; empty when not visible. `completion`: with completedOn / completionOrder.
+     */
+    unitFigures(day: string | null, completion: boolean) {
+      return once(`figures|${day}|${completion}`, () =>
         new DataLoader<repo.UnitCampaignKey, FigureWithMetric[], string>(
           async (keys) => {
-            const rows = await repo.unitCampaignFigures(ctx.em, keys, day ?? todayInVietnam(), figureScope(), campaignReadScope(ctx));
+            const rows = await repo.unitCampaignFigures(ctx.em, keys, day ?? todayInVietnam(), figureScope(), campaignReadScope(ctx), completion);
             const out = keys.map((): FigureWithMetric[] => []);
             for (const r of rows) out[r.i].push(r);
             return out;
@@ -39,10 +41,10 @@ export function createCampaignProgressLoaders(ctx: Context) {
         ),
       );
     },
-    rankedChildren(campaignId: number, metric: string, by: repo.StandingOrder, descending: boolean, page: Page, day: string | null = null) {
-      return once(`children|${campaignId}|${metric}|${by}|${descending}|${page.limit}|${page.offset}|${day}`, () =>
+    rankedChildren(campaignId: number, metric: string, by: repo.StandingOrder, descending: boolean, page: Page, day: string | null, completion: boolean) {
+      return once(`children|${campaignId}|${metric}|${by}|${descending}|${page.limit}|${page.offset}|${day}|${completion}`, () =>
         new DataLoader<number, repo.StandingRow[]>(async (parentIds) => {
-          const rows = await repo.rankedChildrenPages(ctx.em, parentIds, campaignId, metric, by, descending, page, day ?? todayInVietnam(), listScope(), campaignReadScope(ctx));
+          const rows = await repo.rankedChildrenPages(ctx.em, parentIds, campaignId, metric, by, descending, page, day ?? todayInVietnam(), listScope(), campaignReadScope(ctx), completion);
           return parentIds.map((id) => rows.filter((r) => r.parentId === id));
         }),
       );
@@ -55,10 +57,10 @@ export function createCampaignProgressLoaders(ctx: Context) {
         }),
       );
     },
-    ranking(metric: string, level: UnitLevel, page: Page, day: string | null = null) {
-      return once(`ranking|${metric}|${level}|${page.limit}|${page.offset}|${day}`, () =>
+    ranking(metric: string, level: UnitLevel, page: Page, day: string | null, completion: boolean) {
+      return once(`ranking|${metric}|${level}|${page.limit}|${page.offset}|${day}|${completion}`, () =>
         new DataLoader<number, repo.StandingRow[]>(async (campaignIds) => {
-          const rows = await repo.rankingPages(ctx.em, campaignIds, metric, level, page, day ?? todayInVietnam(), listScope(), campaignReadScope(ctx));
+          const rows = await repo.rankingPages(ctx.em, campaignIds, metric, level, page, day ?? todayInVietnam(), listScope(), campaignReadScope(ctx), completion);
           return campaignIds.map((id) => rows.filter((r) => r.campaignId === id));
         }),
       );

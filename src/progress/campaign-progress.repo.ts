@@ -44,13 +44,15 @@ const json = (rows: unknown[]): string => JSON.stringify(rows);
 
 /**
  * CTE text computing `fig` then `st` (standings) from a CTE `cand(unit_id, parent_id, code, campaign_id, metric,
- * counting_mode, start_date, end_day)`. No bindings.
+ * counting_mode, start_date, end_day)`. No bindings. `completion`: also the day each unit reached its target (a
+ * running sum over its whole series, half the statement's work), for completedOn / completionOrder; without it
+ * they are null.
  */
-const FIGURES = `
+const figures = (completion: boolean) => `
 fig as (
   select cand.*, q.target, s.gain7,
          (s.total - case when cand.counting_mode = 'SINCE_START' then s.base else 0 end)::float8 as value,
-         case when d.day is null then null else greatest(d.day, cand.start_date) end as completed_on
+         ${completion ? 'case when d.day is null then null else greatest(d.day, cand.start_date) end' : 'null::date'} as completed_on
     from cand
     left join quota q on q.campaign_id = cand.campaign_id and q.unit_id = cand.unit_id and q.metric_code = cand.metric
     cross join lateral (
@@ -58,13 +60,13 @@ fig as (
              coalesce(sum(c.change) filter (where c.date < cand.start_date), 0) as base,
              (coalesce(sum(c.change) filter (where c.date > cand.end_day - 7), 0))::float8 as gain7
         from rollup_change c where c.unit_id = cand.unit_id and c.metric = cand.metric and c.date <= cand.end_day) s
-    left join lateral (
+    ${completion ? `left join lateral (
       select min(r.date) as day
         from (select c.date, sum(c.change) over (order by c.date) as running
                 from rollup_change c where c.unit_id = cand.unit_id and c.metric = cand.metric and c.date <= cand.end_day) r
        where q.target > 0 and cand.start_date <= cand.end_day
          and (cand.counting_mode = 'CUMULATIVE' or r.date >= cand.start_date)
-         and r.running - case when cand.counting_mode = 'SINCE_START' then s.base else 0 end >= q.target) d on true
+         and r.running - case when cand.counting_mode = 'SINCE_START' then s.base else 0 end >= q.target) d on true` : ''}
 ),
 rated as (
   select fig.*, case when fig.target > 0 then fig.value / fig.target end as rate,
@@ -117,6 +119,7 @@ export async function unitCampaignFigures(
   today: string,
   figureScope: Scope,
   campaignScope: Scope,
+  completion = true,
 ): Promise<(FigureRow & { i: number; metricRow: MetricRow })[]> {
   if (keys.length === 0) return [];
   const rows: (FigureRow & { i: number } & MetricRow)[] = await readRows(
@@ -152,7 +155,7 @@ export async function unitCampaignFigures(
          join admin_unit u on u.id = x.unit_id
         where ${figureScope.sql}
      ),
-     ${FIGURES}
+     ${figures(completion)}
      select km.i, ${FIGURE_COLUMNS('st')},
             m.code, m.name_vi as "nameVi", m.name_en as "nameEn", m.description, m."group", m.reporting_level as "reportingLevel",
             m.pipeline_order as "pipelineOrder"
@@ -195,6 +198,7 @@ export async function rankedChildrenPages(
   today: string,
   unitScope: Scope,
   campaignScope: Scope,
+  completion = true,
 ): Promise<StandingRow[]> {
   if (parentIds.length === 0) return [];
   const col = ORDER_COLUMN[by];
@@ -207,7 +211,7 @@ export async function rankedChildrenPages(
          join admin_unit u on u.id = tm.unit_id and ${EXISTING_ON('u', 'cm.end_day')}
         where ${unitScope.sql}
      ),
-     ${FIGURES},
+     ${figures(completion)},
      paged as (
        select st.*, row_number() over (partition by st.parent_id order by st.${col} ${descending ? 'desc' : 'asc'} nulls last, st.code) as position
          from st)
@@ -255,6 +259,7 @@ export async function rankingPages(
   today: string,
   unitScope: Scope,
   campaignScope: Scope,
+  completion = true,
 ): Promise<(StandingRow & { campaignId: number })[]> {
   if (campaignIds.length === 0) return [];
   const rows: Record<string, unknown>[] = await readRows(
@@ -266,7 +271,7 @@ export async function rankingPages(
          join admin_unit u on u.id = tm.unit_id and u.level = ? and ${EXISTING_ON('u', 'cm.end_day')}
         where ${unitScope.sql}
      ),
-     ${FIGURES},
+     ${figures(completion)},
      paged as (
        select st.*, row_number() over (partition by st.campaign_id order by st.rate desc nulls last, st.value desc, st.code) as position from st)
      -- unit columns first: the figure's parent_id (the parent on the end day) must win the shared name

@@ -1,4 +1,6 @@
-import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { connectionItemFields } from '../common/lookahead';
 import type { Context } from '../context';
 import { loaders } from '../context';
 import { toConnection, toPage } from '../common/pagination';
@@ -7,6 +9,13 @@ import { createCampaignProgressLoaders } from './campaign-progress.loaders';
 import { CampaignRankingArgs } from './campaign-progress.inputs';
 import { CampaignStanding, CampaignStandingConnection } from './campaign-progress.types';
 
+const COMPLETION = new Set(['completedOn']);
+
+/** Whether a connection of standings asks when its units completed (the costly half of the statement). */
+export function standingsAskCompletion(info: GraphQLResolveInfo): boolean {
+  return connectionItemFields(info, 'CampaignStanding', COMPLETION).length > 0;
+}
+
 @Resolver(() => CampaignType)
 export class CampaignRankingFieldsResolver {
   @FieldResolver(() => CampaignStandingConnection, {
@@ -14,12 +23,12 @@ export class CampaignRankingFieldsResolver {
       "The active units of a level inside the campaign's scope and your jurisdiction, ranked by rate desc, then value desc, then code " +
       '(units without a quota last). Empty when the campaign does not track the metric.',
   })
-  async ranking(@Ctx() ctx: Context, @Root() campaign: CampaignType, @Args() args: CampaignRankingArgs) {
+  async ranking(@Ctx() ctx: Context, @Root() campaign: CampaignType, @Args() args: CampaignRankingArgs, @Info() info: GraphQLResolveInfo) {
     const page = toPage(args);
     const metric = args.metric.trim();
     const l = loaders(ctx, createCampaignProgressLoaders);
     const day = args.asOf ?? null;
-    const rows = await l.ranking(metric, args.level, page, day).load(campaign.dbId);
+    const rows = await l.ranking(metric, args.level, page, day, standingsAskCompletion(info)).load(campaign.dbId);
     return toConnection(rows.map((r) => CampaignStanding.from(r, r.position)), page, () => l.rankingCount(metric, args.level, day).load(campaign.dbId));
   }
 }

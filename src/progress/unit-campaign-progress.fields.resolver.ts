@@ -1,4 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectedFields } from '../common/selected-fields';
+import { standingsAskCompletion } from './campaign-ranking.fields.resolver';
 import type { Context } from '../context';
 import { loaders } from '../context';
 import { localIdOf } from '../common/global-id';
@@ -24,10 +27,13 @@ export class UnitCampaignProgressFieldsResolver {
     @Arg('campaignId', () => ID, { description: 'The campaign.' }) campaignId: string,
     @Arg('metric', () => String, { nullable: true, description: 'Only this metric code (default: every metric of the campaign).' }) metric: string | null,
     @Arg('asOf', () => DateScalar, { nullable: true, description: AS_OF }) asOf: string | null,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<CampaignMetricProgress[]> {
     const id = localIdOf('Campaign', campaignId);
     if (id === null) return [];
-    const rows = await loaders(ctx, createCampaignProgressLoaders).unitFigures(asOf ?? unit.asOf).load({ unitId: unit.dbId, campaignId: id, metric: metric?.trim() ?? null });
+    const asked = selectedFields(info);
+    const completion = asked.has('completedOn') || asked.has('completionOrder');
+    const rows = await loaders(ctx, createCampaignProgressLoaders).unitFigures(asOf ?? unit.asOf, completion).load({ unitId: unit.dbId, campaignId: id, metric: metric?.trim() ?? null });
     return rows.map((r) => CampaignMetricProgress.from(r, MetricType.from(r.metricRow)));
   }
 
@@ -36,7 +42,7 @@ export class UnitCampaignProgressFieldsResolver {
       "Direct children (active, in the campaign's scope and your jurisdiction) ordered by a campaign figure — default RATE ASC, the units furthest behind first; " +
       'children without a quota come last. Empty when the campaign is not visible to you or does not track the metric.',
   })
-  async rankedChildren(@Ctx() ctx: Context, @Root() unit: Unit, @Args() args: RankedChildrenArgs) {
+  async rankedChildren(@Ctx() ctx: Context, @Root() unit: Unit, @Args() args: RankedChildrenArgs, @Info() info: GraphQLResolveInfo) {
     const page = toPage(args);
     const campaignId = localIdOf('Campaign', args.campaignId) ?? 0;
     const metric = args.metric.trim();
@@ -44,7 +50,7 @@ export class UnitCampaignProgressFieldsResolver {
     const descending = (args.direction ?? SortDirection.ASC) === SortDirection.DESC;
     const l = loaders(ctx, createCampaignProgressLoaders);
     const day = args.asOf ?? unit.asOf;
-    const rows = await l.rankedChildren(campaignId, metric, by, descending, page, day).load(unit.dbId);
+    const rows = await l.rankedChildren(campaignId, metric, by, descending, page, day, standingsAskCompletion(info)).load(unit.dbId);
     return toConnection(rows.map((r) => CampaignStanding.from(r, r.rank)), page, () => l.rankedChildrenCount(campaignId, metric, day).load(unit.dbId));
   }
 }

@@ -131,6 +131,21 @@ describe('unit.rankedChildren and campaign.ranking', () => {
     expect(communes.nodes.map((n: any) => n.unit.code)).toEqual(['A1a', 'A1b', 'A3a']); // without a quota after those with one, then by value desc (A3a 120 > A2a 100)
   });
 
+  it('gives the same ranks and figures whether or not completion is asked (it is computed only when asked), through fragments too', async () => {
+    const shape = (completion: boolean) => `query($c: ID!, $id: ID!) {
+      campaign(id: $c) { ranking(level: DISTRICT, metric: "eid.activated", first: 10) { nodes { ...S unit { code
+        campaignProgress(campaignId: $c) { metric { code } target value rate remaining rank siblingCount pacePerDay ${completion ? 'completedOn completionOrder' : ''} } } } } }
+      unit(id: $id) { rankedChildren(campaignId: $c, metric: "eid.activated", by: VALUE) { nodes { ...S unit { code } } } } }
+      fragment S on CampaignStanding { rank target value rate remaining ${completion ? '... on CampaignStanding { completedOn }' : ''} }`;
+    const full = ok(await gql(t, shape(true), { c: campaign, id: ids.A }, admin.token));
+    const lean = ok(await gql(t, shape(false), { c: campaign, id: ids.A }, admin.token));
+    const strip = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (k, v) => (k === 'completedOn' || k === 'completionOrder' ? undefined : v)));
+    expect(strip(full)).toEqual(lean);
+    expect(full.campaign.ranking.nodes.map((n: any) => [n.unit.code, n.completedOn])).toEqual([['A3', '2023-09-20'], ['A1', '2023-09-10'], ['A2', '2023-09-03']]);
+    expect(full.campaign.ranking.nodes[0].unit.campaignProgress.find((p: any) => p.metric.code === 'eid.activated')).toMatchObject({ completedOn: '2023-09-20', completionOrder: 3 });
+    expect(full.unit.rankedChildren.nodes.map((n: any) => n.completedOn)).toEqual(['2023-09-03', '2023-09-10', '2023-09-20']); // by value, ascending
+  });
+
   it('keeps to the jurisdiction: a district viewer ranks only its units; other units and campaigns are NOT_FOUND', async () => {
     const viewer = await principalWith(t, [{ role: 'VIEWER', unit: 'A1' }]);
     const districts = ok(await gql(t, RANKING, { c: campaign, level: 'DISTRICT' }, viewer.token)).campaign.ranking;
