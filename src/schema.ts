@@ -28,7 +28,7 @@ import { ProgressResolver } from './progress/progress.resolver';
 import { UnitProgressFieldsResolver, prefetchProgress, progressFigure } from './progress/unit-progress.fields.resolver';
 import { usePrefetchers } from './units/unit-prefetch';
 import { selectedFields } from './common/selected-fields';
-import { UnitCampaignProgressFieldsResolver } from './progress/unit-campaign-progress.fields.resolver';
+import { UnitCampaignProgressFieldsResolver, asksCompletion, prefetchCampaignProgress, unitCampaignProgress, type CampaignProgressArgs } from './progress/unit-campaign-progress.fields.resolver';
 import { CampaignRankingFieldsResolver } from './progress/campaign-ranking.fields.resolver';
 import './progress/progress.node';
 import { TeamResolver } from './teams/team.resolver';
@@ -61,11 +61,12 @@ const LEAN_FIELDS: Record<string, Record<string, GraphQLFieldResolver<Unit, Cont
   Unit: {
     progress: (unit, args: { metric: string; asOf?: string | null }, ctx) => progressFigure(ctx, unit, args.metric, args.asOf ?? null),
     quota: (unit, args: { campaignId: string; metric: string }, ctx, info) => unitQuota(ctx, unit, args, quotaDetail(selectedFields(info))),
+    campaignProgress: (unit, args: CampaignProgressArgs, ctx, info) => unitCampaignProgress(ctx, unit, args, asksCompletion(selectedFields(info))),
   },
 };
 
 /** The Unit fields a page of units loads ahead for all its units (units/unit-prefetch.ts). */
-const UNIT_PREFETCH = { progress: prefetchProgress, quota: prefetchQuota };
+const UNIT_PREFETCH = { progress: prefetchProgress, quota: prefetchQuota, campaignProgress: prefetchCampaignProgress };
 
 function useLeanResolvers(schema: GraphQLSchema): void {
   for (const [typeName, fields] of Object.entries(LEAN_FIELDS)) {

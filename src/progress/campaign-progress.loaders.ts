@@ -7,6 +7,7 @@ import { campaignReadScope } from '../campaigns/campaign.service';
 import { unitColumns } from '../units/unit.service';
 import type { UnitLevel } from '../units/unit-level';
 import * as repo from './campaign-progress.repo';
+import type { CampaignMetricProgress } from './campaign-progress.types';
 
 /**
  * Per-request loaders of campaign figures. A unit's campaign figures need its Progress and its Quota to be in
@@ -24,6 +25,8 @@ export function createCampaignProgressLoaders(ctx: Context) {
   type FigureWithMetric = Awaited<ReturnType<typeof repo.unitCampaignFigures>>[number];
 
   return {
+    /** Figures already turned into answers (by Unit.campaignProgress, or ahead of it for a page), by unit and arguments. */
+    settled: new Map<string, CampaignMetricProgress[]>(),
     /**
      * A unit's figures for a campaign's metrics (or one of them), as of a day (null: today), on the tree in force on
      * the campaign's end day; empty when not visible. `completion`: with completedOn / completionOrder.

@@ -119,6 +119,21 @@ describe('figures of a page, loaded ahead', () => {
     }
   });
 
+  it('campaign figures of a page equal single-unit reads, with and without completion asked', async () => {
+    const sel = (completion: boolean) => `campaignProgress(campaignId: $k) { metric { code } value target rate rank siblingCount ${completion ? 'completedOn completionOrder' : ''} }`;
+    const r = ok(await gql(t, `query($k: ID!) { unitByCode(code: "FA") { children { nodes { code
+        all: ${sel(true)} lean: ${sel(false)} one: campaignProgress(campaignId: $k, metric: "eid.activated") { value rank } } } } }`, { k: campaign }, admin.token));
+    expect(r.unitByCode.children.nodes).toHaveLength(3);
+    for (const n of r.unitByCode.children.nodes) {
+      const single = ok(await gql(t, `query($c: String!, $k: ID!) { unitByCode(code: $c) { ${sel(true)} } }`, { c: n.code, k: campaign }, admin.token));
+      expect(n.all).toEqual(single.unitByCode.campaignProgress);
+      expect(n.lean).toEqual(n.all.map(({ completedOn: _c, completionOrder: _o, ...rest }: any) => rest));
+      expect(n.one).toEqual([{ value: n.all[2].value, rank: n.all[2].rank }]);
+      expect(n.all.map((p: any) => p.metric.code)).toEqual(['eid.collected', 'eid.approved', 'eid.activated']);
+    }
+    expect(r.unitByCode.children.nodes.map((n: any) => n.all[0].rank)).toEqual([1, 2, 3]); // collected 690 / 1000, 1290 / 2000, 1890 / 3000
+  });
+
   it('a unit nothing was reported under reads 0, not null, today and on a past day', async () => {
     const q = `query($d: Date) { unitByCode(code: "FB1") { children { nodes { code
         c: progress(metric: "eid.collected") { value reportedUnits lastReportAt }
