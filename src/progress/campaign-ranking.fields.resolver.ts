@@ -1,6 +1,6 @@
 import { Args, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { connectionItemFields } from '../common/lookahead';
+import { standingsAskCompletion } from './campaign-progress.selection';
 import type { Context } from '../context';
 import { loaders } from '../context';
 import { toConnection, toPage } from '../common/pagination';
@@ -8,13 +8,6 @@ import { CampaignType } from '../campaigns/campaign.types';
 import { createCampaignProgressLoaders } from './campaign-progress.loaders';
 import { CampaignRankingArgs } from './campaign-progress.inputs';
 import { CampaignStanding, CampaignStandingConnection } from './campaign-progress.types';
-
-const COMPLETION = new Set(['completedOn']);
-
-/** Whether a connection of standings asks when its units completed (the costly half of the statement). */
-export function standingsAskCompletion(info: GraphQLResolveInfo): boolean {
-  return connectionItemFields(info, 'CampaignStanding', COMPLETION).length > 0;
-}
 
 @Resolver(() => CampaignType)
 export class CampaignRankingFieldsResolver {

@@ -52,7 +52,7 @@ export function createProgressLoaders(ctx: Context) {
     window: new DataLoader<repo.WindowKey, repo.WindowSum | null, string>((keys) => repo.rollupWindows(ctx.em, keys, todayInVietnam(), readScope()), {
       cacheKeyFn: (k) => keyOf({ unitId: k.unitId, metric: k.metric, from: k.from, to: k.to }),
     }),
-    /** Windows for a page of units (units/unit-prefetch.ts): one promise per page, the pages of one tick in one statement. */
+    /** Windows of some units at once (a page, or a single unit): one promise per call, the calls of one tick in one statement. */
     windowPages: new DataLoader<readonly repo.WindowKey[], (repo.WindowSum | null)[]>(
       async (pages) => {
         const sums = await repo.rollupWindows(ctx.em, pages.flat(), todayInVietnam(), readScope());

@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Resolver, Root } from 'type-gr
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectedFields, selectedFieldsOf } from '../common/selected-fields';
 import type { SelectedField } from '../common/lookahead';
-import { standingsAskCompletion } from './campaign-ranking.fields.resolver';
+import { asksCompletion, standingsAskCompletion } from './campaign-progress.selection';
 import type { Context } from '../context';
 import { loaders } from '../context';
 import { localIdOf } from '../common/global-id';
@@ -22,9 +22,6 @@ export interface CampaignProgressArgs {
 
 const settledKey = (unitId: number, campaignId: number, metric: string | null, day: string | null, completion: boolean) =>
   `${unitId}|${campaignId}|${metric}|${day}|${completion}`;
-
-/** Whether a campaignProgress selection asks for completion (the costly half of the statement). */
-export const asksCompletion = (asked: ReadonlySet<string>) => asked.has('completedOn') || asked.has('completionOrder');
 
 /**
  * A unit's campaign figures (Unit.campaignProgress): one load, batched with the other units' in one statement per

@@ -38,27 +38,11 @@ function figureOf(l: ProgressLoaders, unit: Unit, metric: MetricRow, day: string
   return figure;
 }
 
-/** A unit's figure of a metric (Unit.progress): one load, counted with the other units' in one statement. */
-export function progressFigure(ctx: Context, unit: Unit, metricCode: string, asOf: string | null): ProgressFigure | null | Promise<ProgressFigure | null> {
-  const day = asOf ?? unit.asOf ?? todayInVietnam();
-  const l = loaders(ctx, createProgressLoaders);
-  const key = figureKey(unit.dbId, metricCode, day);
-  const ready = l.figures.get(key);
-  if (ready !== undefined) return ready;
-  return Promise.all([l.knownMetric(metricCode), l.window.load({ unitId: unit.dbId, metric: metricCode, from: null, to: day })]).then(([metric, sum]) => {
-    if (!metric) throw BadUserInputError.field(['metric'], `Unknown metric "${metricCode}".`);
-    const figure = figureOf(l, unit, metric, day, sum);
-    l.figures.set(key, figure);
-    return figure;
-  });
-}
-
 /**
- * Unit.progress for a page of units at once (units/unit-prefetch.ts): one load for the page, kept in the loaders'
- * figures. An unknown metric keeps nothing: each field then reports it.
+ * Loads the figures of units for a metric into the loaders' figures (those not there yet): one statement for the
+ * calls of a tick. Returns the metric, or undefined when the code is unknown (then nothing is kept).
  */
-export async function prefetchProgress(ctx: Context, units: readonly Unit[], field: SelectedField): Promise<void> {
-  const { metric: code, asOf } = field.args as { metric: string; asOf?: string | null };
+async function loadFigures(ctx: Context, units: readonly Unit[], code: string, asOf: string | null): Promise<MetricRow | undefined> {
   const l = loaders(ctx, createProgressLoaders);
   const today = todayInVietnam();
   const wanted: { unit: Unit; day: string; key: string }[] = [];
@@ -67,13 +51,34 @@ export async function prefetchProgress(ctx: Context, units: readonly Unit[], fie
     const key = figureKey(unit.dbId, code, day);
     if (!l.figures.has(key)) wanted.push({ unit, day, key });
   }
-  if (wanted.length === 0) return;
+  if (wanted.length === 0) return l.knownMetric(code);
   const [metric, sums] = await Promise.all([
     l.knownMetric(code),
     l.windowPages.load(wanted.map((w) => ({ unitId: w.unit.dbId, metric: code, from: null, to: w.day }))),
   ]);
-  if (!metric) return;
-  wanted.forEach((w, i) => l.figures.set(w.key, figureOf(l, w.unit, metric, w.day, sums[i])));
+  if (metric) wanted.forEach((w, i) => l.figures.set(w.key, figureOf(l, w.unit, metric, w.day, sums[i])));
+  return metric;
+}
+
+/**
+ * A unit's figure of a metric (Unit.progress): batched with the other units' in one statement; synchronous when
+ * loaded ahead for its page (units/unit-prefetch.ts).
+ */
+export function progressFigure(ctx: Context, unit: Unit, metricCode: string, asOf: string | null): ProgressFigure | null | Promise<ProgressFigure | null> {
+  const figures = loaders(ctx, createProgressLoaders).figures;
+  const key = figureKey(unit.dbId, metricCode, asOf ?? unit.asOf ?? todayInVietnam());
+  const ready = figures.get(key);
+  if (ready !== undefined) return ready;
+  return loadFigures(ctx, [unit], metricCode, asOf).then((metric) => {
+    if (!metric) throw BadUserInputError.field(['metric'], `Unknown metric "${metricCode}".`);
+    return figures.get(key) ?? null;
+  });
+}
+
+/** Unit.progress for a page of units at once (units/unit-prefetch.ts); an unknown metric is left for each field to report. */
+export async function prefetchProgress(ctx: Context, units: readonly Unit[], field: SelectedField): Promise<void> {
+  const { metric, asOf } = field.args as { metric: string; asOf?: string | null };
+  await loadFigures(ctx, units, metric, asOf ?? null);
 }
 
 /** Progress figures of a unit. Null when the unit's progress lies outside your jurisdiction. */

@@ -6,11 +6,6 @@ import * as repo from './quota.repo';
 import { quotaReadScope } from './quota.service';
 import type { QuotaType } from './quota.types';
 
-export interface QuotaKey {
-  unitId: number;
-  metric: string;
-}
-
 export interface QuotaPage {
   unitIds: readonly number[];
   metric: string;
@@ -18,9 +13,8 @@ export interface QuotaPage {
 
 const quotaKey = (unitId: number, metric: string) => `${unitId}|${metric}`;
 
-/** Per-request quota loaders, one DataLoader per (campaign, metric[, page]); every batch is scoped twice (unit and campaign). */
+/** Per-request quota loaders, one DataLoader per (campaign, detail[, metric, page]); every batch is scoped twice (unit and campaign). */
 export function createQuotaLoaders(ctx: Context) {
-  const quotaLoaders = new Map<string, DataLoader<QuotaKey, repo.QuotaRow | null, string>>();
   const quotaPageLoaders = new Map<string, DataLoader<QuotaPage, (repo.QuotaRow | null)[]>>();
   const historyLoaders = new Map<string, DataLoader<number, repo.QuotaChangeRow[]>>();
   const historyCountLoaders = new Map<string, DataLoader<number, number>>();
@@ -31,22 +25,10 @@ export function createQuotaLoaders(ctx: Context) {
   };
 
   return {
-    /** A unit's quota for one campaign metric (null when none or invisible); all metrics of a campaign in one batch. */
-    quota(campaignId: number, detail: repo.QuotaDetail) {
-      return memo(quotaLoaders, `${campaignId}|${detail.allocation}|${detail.assignedBy}|${detail.record}`, () =>
-        new DataLoader<QuotaKey, repo.QuotaRow | null, string>(
-          async (keys) => {
-            const metrics = [...new Set(keys.map((k) => k.metric))];
-            const unitIds = [...new Set(keys.map((k) => k.unitId))];
-            const rows = await repo.quotasOfUnits(ctx.em, campaignId, metrics, unitIds, quotaReadScope(ctx), campaignReadScope(ctx), detail);
-            const map = new Map(rows.map((r) => [quotaKey(r.unitId, r.metric), r]));
-            return keys.map((k) => map.get(quotaKey(k.unitId, k.metric)) ?? null);
-          },
-          { cacheKeyFn: (k) => quotaKey(k.unitId, k.metric) },
-        ),
-      );
-    },
-    /** Quotas of a page of units for one metric (units/unit-prefetch.ts): one promise per page, a tick's pages in one statement. */
+    /**
+     * Quotas of some units (a page, or a single unit) for one campaign metric, null when none or invisible: one promise
+     * per call, the calls of one tick in one statement whatever their metrics.
+     */
     quotaPages(campaignId: number, detail: repo.QuotaDetail) {
       return memo(quotaPageLoaders, `${campaignId}|${detail.allocation}|${detail.assignedBy}|${detail.record}`, () =>
         new DataLoader<QuotaPage, (repo.QuotaRow | null)[]>(

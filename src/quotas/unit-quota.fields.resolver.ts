@@ -24,37 +24,36 @@ export function quotaDetail(asked: ReadonlySet<string>): QuotaDetail {
 const settledKey = (campaignId: number, detail: QuotaDetail, metric: string, unitId: number) =>
   `${campaignId}|${detail.allocation}|${detail.assignedBy}|${detail.record}|${metric}|${unitId}`;
 
-/** A unit's quota for a campaign metric (Unit.quota): one load, batched with the other units' and metrics' in one statement. */
-export function unitQuota(ctx: Context, unit: Unit, args: UnitQuotaArgs, detail: QuotaDetail): QuotaType | null | Promise<QuotaType | null> {
-  const campaignId = localIdOf('Campaign', args.campaignId);
-  if (campaignId === null) return null;
-  const metric = args.metric.trim();
-  const l = loaders(ctx, createQuotaLoaders);
-  const key = settledKey(campaignId, detail, metric, unit.dbId);
-  const ready = l.settled.get(key);
-  if (ready !== undefined) return ready;
-  return l
-    .quota(campaignId, detail)
-    .load({ unitId: unit.dbId, metric })
-    .then((row) => {
-      const quota = row && QuotaType.from(row);
-      l.settled.set(key, quota);
-      return quota;
-    });
-}
-
-/** Unit.quota for a page of units at once (units/unit-prefetch.ts): one load for the page, kept in the loaders' settled quotas. */
-export async function prefetchQuota(ctx: Context, units: readonly Unit[], field: SelectedField, info: GraphQLResolveInfo): Promise<void> {
-  const args = field.args as unknown as UnitQuotaArgs;
-  const campaignId = localIdOf('Campaign', args.campaignId);
-  if (campaignId === null) return;
-  const metric = args.metric.trim();
-  const detail = quotaDetail(selectedFieldsOf([field.node], info.fragments));
+/** Loads the quotas of units for a campaign metric into the loaders' settled quotas (those not there yet). */
+async function loadQuotas(ctx: Context, units: readonly Unit[], campaignId: number, metric: string, detail: QuotaDetail): Promise<void> {
   const l = loaders(ctx, createQuotaLoaders);
   const wanted = units.filter((u) => !l.settled.has(settledKey(campaignId, detail, metric, u.dbId)));
   if (wanted.length === 0) return;
   const rows = await l.quotaPages(campaignId, detail).load({ unitIds: wanted.map((u) => u.dbId), metric });
   wanted.forEach((u, i) => l.settled.set(settledKey(campaignId, detail, metric, u.dbId), rows[i] && QuotaType.from(rows[i]!)));
+}
+
+/**
+ * A unit's quota for a campaign metric (Unit.quota): batched with the other units' and metrics' in one statement;
+ * synchronous when loaded ahead for its page (units/unit-prefetch.ts).
+ */
+export function unitQuota(ctx: Context, unit: Unit, args: UnitQuotaArgs, detail: QuotaDetail): QuotaType | null | Promise<QuotaType | null> {
+  const campaignId = localIdOf('Campaign', args.campaignId);
+  if (campaignId === null) return null;
+  const metric = args.metric.trim();
+  const settled = loaders(ctx, createQuotaLoaders).settled;
+  const key = settledKey(campaignId, detail, metric, unit.dbId);
+  const ready = settled.get(key);
+  if (ready !== undefined) return ready;
+  return loadQuotas(ctx, [unit], campaignId, metric, detail).then(() => settled.get(key) ?? null);
+}
+
+/** Unit.quota for a page of units at once (units/unit-prefetch.ts). */
+export async function prefetchQuota(ctx: Context, units: readonly Unit[], field: SelectedField, info: GraphQLResolveInfo): Promise<void> {
+  const args = field.args as unknown as UnitQuotaArgs;
+  const campaignId = localIdOf('Campaign', args.campaignId);
+  if (campaignId === null) return;
+  await loadQuotas(ctx, units, campaignId, args.metric.trim(), quotaDetail(selectedFieldsOf([field.node], info.fragments)));
 }
 
 /** Quota fields on Unit, batched per (campaign, metric) across all units of a response. */
