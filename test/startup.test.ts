@@ -213,3 +213,39 @@ it('a CLI run while the server is up uses its embedded PostgreSQL and leaves it 
   }
   expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
 });
+
+it('a second server on the same data folder shares its embedded PostgreSQL and leaves it running when it stops', async () => {
+  const first = await startServer();
+  const firstPort = port;
+  const secondPort = await freePort();
+  let second: Server | undefined;
+  try {
+    second = await startServer({ PORT: String(secondPort) });
+    expect(second.stderr()).toMatch(/sharing PostgreSQL .* with process \d+, which started it/);
+    expect((await fetch(`http://127.0.0.1:${secondPort}/readyz`)).status).toBe(200);
+    expect(await stop(second.proc)).toBe(0);
+    second = undefined;
+    // The first server's database is still up: the second did not stop what it had not started.
+    expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${firstPort}/readyz`)).status).toBe(200);
+    expect(await sql('select 1 as one')).toEqual([{ one: 1 }]);
+  } finally {
+    if (second) await stop(second.proc);
+    expect(await stop(first.proc)).toBe(0);
+  }
+  expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+});
+
+it('takes over the PostgreSQL a killed server left running, and stops it when it stops', async () => {
+  const killed = await startServer();
+  killed.proc.removeAllListeners('exit');
+  const exited = new Promise((resolve) => killed.proc.once('exit', resolve));
+  killed.proc.kill('SIGKILL');
+  await exited;
+  // PostgreSQL runs in its own process group: it survives its owner's death.
+  expect(await sql('select 1 as one')).toEqual([{ one: 1 }]);
+  const next = await startServer();
+  expect(next.stderr()).toMatch(/reusing PostgreSQL left running .* by a run that ended/);
+  expect(await stop(next.proc)).toBe(0);
+  expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+});

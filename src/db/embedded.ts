@@ -19,7 +19,11 @@ export interface EmbeddedDatabase {
   fresh: boolean;
   /** Where the cluster lives (differs from the asked folder when root's folder is private). */
   clusterDir: string;
-  /** True when the server was already running (another process's, or one a killed run left): stop() ends it all the same. */
+  /**
+   * True when the server was already running. Started by another process still alive (a second API, a CLI beside
+   * the server): stop() leaves it running for that process. Left by a killed run: this process takes it over and
+   * stop() ends it.
+   */
   adopted: boolean;
   stop(): Promise<void>;
 }
@@ -45,11 +49,16 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (msg
   const clusterDir = clusterLocation(path.resolve(dir), account, log);
   const url = (p: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${p}/${options.database ?? 'app'}`;
 
-  const orphan = runningPostmaster(clusterDir);
-  if (orphan) {
-    // A server left running by a killed earlier run: adopt it rather than fail on the locked folder.
-    log(`reusing PostgreSQL already running on ${clusterDir} (pid ${orphan.pid}, port ${orphan.port})`);
-    return { url: url(orphan.port), fresh: false, clusterDir, adopted: true, stop: () => stopPid(orphan.pid) };
+  const running = runningPostmaster(clusterDir);
+  if (running) {
+    // Already running: use it rather than fail on the locked folder, and stop it only if nobody alive started it.
+    const owner = liveOwner(clusterDir, running.pid);
+    if (owner !== null) {
+      log(`sharing PostgreSQL on ${clusterDir} (pid ${running.pid}, port ${running.port}) with process ${owner}, which started it: it stays up when this process stops`);
+      return { url: url(running.port), fresh: false, clusterDir, adopted: true, stop: async () => {} };
+    }
+    log(`reusing PostgreSQL left running on ${clusterDir} (pid ${running.pid}, port ${running.port}) by a run that ended`);
+    return { url: url(running.port), fresh: false, clusterDir, adopted: true, stop: owning(clusterDir, running.pid) };
   }
   removeStalePid(clusterDir, log);
   const fresh = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
@@ -75,14 +84,44 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (msg
   (server.stderr as unknown as { unref?: () => void }).unref?.();
 
   if (fresh && options.database !== '') await createDatabase(port, options.database ?? 'app');
+  return { url: url(port), fresh, clusterDir, adopted: false, stop: owning(clusterDir, server.pid!) };
+}
+
+/*
+ * Which process started (or took over) a cluster's server, beside the cluster (`<cluster>.owner`): a second process
+ * that finds the server running leaves it up when it stops while its owner is alive.
+ */
+const ownerFile = (clusterDir: string) => `${clusterDir}.owner`;
+
+/** Records this process as the owner of the server `postmaster`; returns its stop (once), which clears the record. */
+function owning(clusterDir: string, postmaster: number): () => Promise<void> {
+  fs.writeFileSync(ownerFile(clusterDir), JSON.stringify({ pid: process.pid, postmaster }));
   let stopped: Promise<void> | undefined;
-  return {
-    url: url(port),
-    fresh,
-    clusterDir,
-    adopted: false,
-    stop: () => (stopped ??= stopPid(server.pid!)),
-  };
+  return () =>
+    (stopped ??= stopPid(postmaster).then(() => {
+      if (liveOwner(clusterDir, postmaster, true) === process.pid) fs.rmSync(ownerFile(clusterDir), { force: true });
+    }));
+}
+
+/** The live process that owns the server `postmaster` (other than this one, unless `self`), or null. */
+function liveOwner(clusterDir: string, postmaster: number, self = false): number | null {
+  try {
+    const owner = JSON.parse(fs.readFileSync(ownerFile(clusterDir), 'utf8')) as { pid?: unknown; postmaster?: unknown };
+    if (owner.postmaster !== postmaster || typeof owner.pid !== 'number') return null;
+    if (owner.pid === process.pid) return self ? owner.pid : null;
+    return isAlive(owner.pid) ? owner.pid : null;
+  } catch {
+    return null; // no record (a cluster started before owners were recorded, or by hand): nobody to leave it to
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
+  }
 }
 
 /** The cluster folder to use: the asked one, or for root when the postgres account cannot reach it, one under /var/lib. */
@@ -157,14 +196,7 @@ function runningPostmaster(clusterDir: string): { pid: number; port: number } | 
 
 /** Fast shutdown (SIGINT), then waits for the postmaster to exit (SIGQUIT after 10 s). */
 async function stopPid(pid: number): Promise<void> {
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const alive = () => isAlive(pid);
   if (!alive()) return;
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 200 && alive(); i++) {
