@@ -15,6 +15,7 @@ import { Migration20261130005000LiveFigures } from './Migration20261130005000Liv
 import { Migration20261130006300WriterGenericPlans } from './Migration20261130006300WriterGenericPlans';
 import { Migration20261130006400FiguresAfterCommit } from './Migration20261130006400FiguresAfterCommit';
 import { Migration20261130007500WriterFewerStatements } from './Migration20261130007500WriterFewerStatements';
+import { Migration20261130008000RollupSeriesCovered } from './Migration20261130008000RollupSeriesCovered';
 
 /** Migrations in order. Append new ones here (npm run db:migration:create does it). Never edit a landed one. */
 export const migrationsList = [
@@ -35,4 +36,5 @@ export const migrationsList = [
   { name: 'Migration20261130006300WriterGenericPlans', class: Migration20261130006300WriterGenericPlans },
   { name: 'Migration20261130006400FiguresAfterCommit', class: Migration20261130006400FiguresAfterCommit },
   { name: 'Migration20261130007500WriterFewerStatements', class: Migration20261130007500WriterFewerStatements },
+  { name: 'Migration20261130008000RollupSeriesCovered', class: Migration20261130008000RollupSeriesCovered },
 ];

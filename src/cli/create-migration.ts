@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openCliDatabase, runCli } from './database';
+import { entityDiff } from '../db/schema-diff';
 
 /**
  * npm run db:migration:create -- Name: diffs the entities against a migrated database and writes
@@ -12,15 +13,14 @@ runCli(async () => {
   if (!name) throw new Error('Usage: npm run db:migration:create -- <Name>');
   const db = await openCliDatabase();
   try {
-    const diff = await db.orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false, safe: false });
-    if (!diff.trim()) {
+    const statements = await entityDiff(db.orm);
+    if (statements.length === 0) {
       console.log('The entities match the database: no migration needed.');
       return;
     }
     const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
     const cls = `Migration${stamp}${name}`;
-    const statements = diff.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean);
-    const body = statements.map((s) => `    this.addSql(${JSON.stringify(`${s.replace(/;$/, '')};`)});`).join('\n');
+    const body = statements.map((s) => `    this.addSql(${JSON.stringify(`${s};`)});`).join('\n');
     const file = path.resolve('migrations', `${cls}.ts`);
     fs.writeFileSync(file, `import { Migration } from '@mikro-orm/migrations';\n\nexport class ${cls} extends Migration {\n  override async up(): Promise<void> {\n${body}\n  }\n}\n`);
     const index = path.resolve('migrations', 'index.ts');
