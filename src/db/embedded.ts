@@ -99,20 +99,24 @@ function owning(clusterDir: string, postmaster: number): () => Promise<void> {
   let stopped: Promise<void> | undefined;
   return () =>
     (stopped ??= stopPid(postmaster).then(() => {
-      if (liveOwner(clusterDir, postmaster, true) === process.pid) fs.rmSync(ownerFile(clusterDir), { force: true });
+      if (recordedOwner(clusterDir, postmaster) === process.pid) fs.rmSync(ownerFile(clusterDir), { force: true });
     }));
 }
 
-/** The live process that owns the server `postmaster` (other than this one, unless `self`), or null. */
-function liveOwner(clusterDir: string, postmaster: number, self = false): number | null {
+/** The process recorded as the owner of the server `postmaster`, or null (no record, or one of another server). */
+function recordedOwner(clusterDir: string, postmaster: number): number | null {
   try {
     const owner = JSON.parse(fs.readFileSync(ownerFile(clusterDir), 'utf8')) as { pid?: unknown; postmaster?: unknown };
-    if (owner.postmaster !== postmaster || typeof owner.pid !== 'number') return null;
-    if (owner.pid === process.pid) return self ? owner.pid : null;
-    return isAlive(owner.pid) ? owner.pid : null;
+    return owner.postmaster === postmaster && typeof owner.pid === 'number' ? owner.pid : null;
   } catch {
     return null; // no record (a cluster started before owners were recorded, or by hand): nobody to leave it to
   }
+}
+
+/** The live process other than this one that owns the server `postmaster`, or null. */
+function liveOwner(clusterDir: string, postmaster: number): number | null {
+  const pid = recordedOwner(clusterDir, postmaster);
+  return pid !== null && pid !== process.pid && isAlive(pid) ? pid : null;
 }
 
 function isAlive(pid: number): boolean {
@@ -183,24 +187,22 @@ function runningPostmaster(clusterDir: string): { pid: number; port: number } | 
   const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  try {
-    if (pid > 0 && port > 0) {
-      process.kill(pid, 0);
-      return { pid, port };
-    }
-  } catch {
-    // not running
-  }
-  return null;
+  return pid > 0 && port > 0 && isAlive(pid) ? { pid, port } : null;
 }
 
 /** Fast shutdown (SIGINT), then waits for the postmaster to exit (SIGQUIT after 10 s). */
 async function stopPid(pid: number): Promise<void> {
-  const alive = () => isAlive(pid);
-  if (!alive()) return;
-  process.kill(pid, 'SIGINT');
-  for (let i = 0; i < 200 && alive(); i++) {
-    if (i === 100) process.kill(pid, 'SIGQUIT');
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(pid, name);
+      return true;
+    } catch {
+      return false; // gone, or another user's: not ours to stop
+    }
+  };
+  if (!signal('SIGINT')) return;
+  for (let i = 0; i < 200 && isAlive(pid); i++) {
+    if (i === 100) signal('SIGQUIT');
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -210,11 +212,7 @@ function removeStalePid(clusterDir: string, log: (msg: string) => void): void {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  try {
-    if (pid > 0) process.kill(pid, 0);
-    return; // still running: let postgres report the clash
-  } catch {
-    log(`removing stale ${pidFile}`);
-    fs.rmSync(pidFile, { force: true });
-  }
+  if (pid > 0 && isAlive(pid)) return; // still running: let postgres report the clash
+  log(`removing stale ${pidFile}`);
+  fs.rmSync(pidFile, { force: true });
 }
