@@ -16,6 +16,7 @@ import { Migration20261130006300WriterGenericPlans } from './Migration2026113000
 import { Migration20261130006400FiguresAfterCommit } from './Migration20261130006400FiguresAfterCommit';
 import { Migration20261130007500WriterFewerStatements } from './Migration20261130007500WriterFewerStatements';
 import { Migration20261130008000RollupSeriesCovered } from './Migration20261130008000RollupSeriesCovered';
+import { Migration20261201000000WriterUnitStamp } from './Migration20261201000000WriterUnitStamp';
 
 /** Migrations in order. Append new ones here (npm run db:migration:create does it). Never edit a landed one. */
 export const migrationsList = [
@@ -37,4 +38,5 @@ export const migrationsList = [
   { name: 'Migration20261130006400FiguresAfterCommit', class: Migration20261130006400FiguresAfterCommit },
   { name: 'Migration20261130007500WriterFewerStatements', class: Migration20261130007500WriterFewerStatements },
   { name: 'Migration20261130008000RollupSeriesCovered', class: Migration20261130008000RollupSeriesCovered },
+  { name: 'Migration20261201000000WriterUnitStamp', class: Migration20261201000000WriterUnitStamp },
 ];

@@ -1,5 +1,5 @@
 import type { Context } from '../context';
-import { NotFoundError, ProblemList } from '../common/errors';
+import { ConflictError, NotFoundError, ProblemList } from '../common/errors';
 import { localIdOf } from '../common/global-id';
 import { ensureCan } from '../common/scoped';
 import { todayInVietnam } from '../common/scalars';
@@ -7,7 +7,7 @@ import { cleanText } from '../common/text';
 import { retryingConflicts } from '../common/transaction';
 import { appMetrics } from '../observability/metrics';
 import { metricCatalogue, reloadedMetricCatalogue, type MetricCatalogue } from '../metrics/metric-catalogue';
-import { findUnitRow } from '../units/unit.service';
+import { reportingUnit } from './reporting-units';
 import { checkDay, checkLevel, checkValue, type ReportUnit } from './progress-rules';
 import { advanceAndNotify, writeReport, type ReportWriteRow } from './report-write.repo';
 import { ProgressReport } from './progress.types';
@@ -16,34 +16,41 @@ import type { ReportProgressInput, ReportProgressPayload } from './progress.inpu
 
 const MAX_NOTE = 1000;
 
+/** Attempts at a report whose unit keeps changing under it (a restructuring at that very moment) before giving up. */
+const STALE_UNIT_ATTEMPTS = 3;
+
 /**
  * Writes one unit's figures as of one day. Idempotent per (unit, metric, day): the same value again
  * changes nothing; a different value is a correction (history + audit). Rollups move in the same transaction.
- * Three statements: the principal, the unit, and progress_report_write (checks against stored data and every
- * write in one call; an identical repeat takes no lock there); a write then advances the data version and sends
- * its live-figures notices in one more.
+ * Two statements: the principal, and progress_report_write_stamped (the unit as kept by this process still stands,
+ * then checks against stored data and every write in one call; an identical repeat takes no lock there); a write
+ * then advances the data version and sends its live-figures notices in one more. The unit is read first only when
+ * this process has not kept it (reporting-units.ts) or it changed since.
  */
 export async function reportProgress(ctx: Context, input: ReportProgressInput): Promise<ReportProgressPayload> {
   const id = localIdOf('Unit', input.unitId);
-  const unit = id === null ? null : await findUnitRow(ctx, id);
-  if (!unit) throw new NotFoundError('Unit (unitId)', input.unitId);
-  ensureCan(ctx, 'report', 'Progress', { path: unit.path }, 'You may not report progress for this unit.');
-
   let catalogue = await metricCatalogue(ctx.em);
   if (input.values.some((v) => !catalogue.byCode.has(v.metric.trim()))) catalogue = await reloadedMetricCatalogue(ctx.em);
   const note = input.note == null ? null : cleanText(input.note) || null;
   const reason = input.correctionReason == null ? null : cleanText(input.correctionReason);
-  const metrics = checkInput(input, unit, catalogue, note, reason);
 
   const stopTimer = appMetrics()?.rollupWrite.startTimer();
   try {
-    for (;;) {
+    for (let staleUnits = 0; ; ) {
+      const unit = id === null ? null : await reportingUnit(ctx, id, staleUnits > 0);
+      if (!unit) throw new NotFoundError('Unit (unitId)', input.unitId);
+      ensureCan(ctx, 'report', 'Progress', { path: unit.path }, 'You may not report progress for this unit.');
+      const metrics = checkInput(input, unit, catalogue, note, reason);
       const rows = await retryingConflicts(ctx, () =>
         writeReport(ctx.em, {
-          unitId: unit.id, asOf: input.asOf, metrics, values: input.values.map((v) => v.value), note, reason,
+          unitId: unit.id, unitStamp: unit.stamp, asOf: input.asOf, metrics, values: input.values.map((v) => v.value), note, reason,
           principalId: ctx.principal?.id ?? null, requestId: ctx.requestId ?? null, catalogueVersion: catalogue.version,
         }),
       );
+      if (rows[0]?.idx === -2) {
+        if (++staleUnits < STALE_UNIT_ATTEMPTS) continue;
+        throw new ConflictError('The unit changed while the report was being written; send it again.');
+      }
       if (rows[0]?.idx === -1) {
         catalogue = await reloadedMetricCatalogue(ctx.em);
         continue;
