@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import { Client } from 'pg';
 import { PIPELINE } from './fixtures';
+import { processCpuMs } from './proc-cpu';
 
 /*
  * The floor under scenario 5 (issue 13): what writing the rows of a 100,000-row append file costs PostgreSQL with
@@ -50,7 +50,7 @@ async function session(url: string, rows: number, sessions: number, index: numbe
        where s.unit_id % ${Math.trunc(sessions)} = ${Math.trunc(index)}`);
     const n = (await c.query<{ n: number }>('select count(*)::int as n from floor_rows')).rows[0].n;
     if (!foreignKeys) await c.query('set local session_replication_role = replica');
-    const cpu0 = backendCpuMs(pid);
+    const cpu0 = processCpuMs(pid);
     const t0 = performance.now();
     await c.query(`with up as (
         insert into progress_report (unit_id, metric, as_of, value, reported_at)
@@ -58,19 +58,12 @@ async function session(url: string, rows: number, sessions: number, index: numbe
         returning id, unit_id, metric, as_of, value)
       insert into progress_history (report_id, unit_id, metric, as_of, old_value, new_value) select id, unit_id, metric, as_of, null, value from up`);
     const insertMs = performance.now() - t0;
-    const cpuMs = backendCpuMs(pid) - cpu0;
+    const cpuMs = processCpuMs(pid) - cpu0;
     await c.query('rollback');
     return { rows: n, insertMs, cpuMs };
   } finally {
     await c.end();
   }
-}
-
-/** user + system CPU of a local backend, in ms. */
-function backendCpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
 }
 
 main().catch((e: unknown) => {

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import type { LoadResult, LoadSpec } from './load';
+import { CLK_TCK, cpuTicks, statFields } from './proc-cpu';
 
 // autocannon ships no types; the part we use.
 interface AcRequest {
@@ -27,19 +28,6 @@ interface AcInstance extends PromiseLike<AcResult> {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => AcInstance;
 
-const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
-
-/** utime + stime of a process, in ticks (0 when it cannot be read). */
-function cpuTicks(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
 /**
  * CPU of a process tree one level deep (PostgreSQL: the postmaster and every backend), in ticks: utime + stime of the
  * process and of its live children, plus cutime + cstime of the process (its reaped children's), so that a backend
@@ -48,8 +36,7 @@ function cpuTicks(pid: number): number {
 function treeTicks(pid: number): number {
   let ticks = 0;
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const fields = statFields(pid);
     ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
   } catch {
     return 0;
@@ -57,8 +44,7 @@ function treeTicks(pid: number): number {
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const fields = statFields(name);
       if (Number(fields[1]) === pid) ticks += Number(fields[11]) + Number(fields[12]);
     } catch {
       // gone meanwhile

@@ -8,6 +8,7 @@ import { addDays } from '../src/common/dates';
 import { seedUnits } from './database';
 import { loadCampaigns, loadPrincipals, loadProgressHistory, PIPELINE } from './fixtures';
 import { verifyRollups } from './write-scenarios';
+import { processCpuMs } from './proc-cpu';
 
 /*
  * PostgreSQL's own cost of one reportProgress (issue 13), measured deterministically rather than by throughput:
@@ -73,10 +74,7 @@ async function main(): Promise<void> {
       await c.connect();
       try {
         const [{ pid, catalogue }] = (await c.query<{ pid: number; catalogue: string }>(`select pg_backend_pid() as pid, (select version from metric_catalogue)::text as catalogue`)).rows;
-        const cpu = (): number => {
-          const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-          return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, clock ticks of 10 ms
-        };
+        const cpu = (): number => processCpuMs(pid);
         const write = (unit: number, principal: number, value: number) =>
           c.query<{ problem: string | null; notify?: string | null }>(`select * from progress_report_write($1::int, $2::date, $3::text[], $4::bigint[], null, 'profile', $5::int, 'profile', $6::bigint)`, [
             unit, day, metrics, `{${value},${value},${value}}`, principal, catalogue,
@@ -132,10 +130,7 @@ async function main(): Promise<void> {
           const [{ pid }] = (await k.query<{ pid: number }>('select pg_backend_pid() as pid')).rows;
           return { k, pid };
         }));
-        const cpuOf = (pid: number): number => {
-          const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-          return (Number(f[11]) + Number(f[12])) * 10;
-        };
+        const cpuOf = processCpuMs;
         const [{ catalogue }] = (await pool.query<{ catalogue: string }>(`select version::text as catalogue from metric_catalogue`)).rows;
         const [{ day, top }] = (await pool.query<{ day: string; top: string }>(`select to_char(max(as_of), 'YYYY-MM-DD') as day, (max(value) + 1)::text as top from progress_report`)).rows;
         let value = Number(top);
